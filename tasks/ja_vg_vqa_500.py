@@ -68,6 +68,7 @@ def as_records(qas: Any) -> list[dict[str, Any]]:
 @register_task
 class JaVgVqa500(_VgVqaBase):
     id = "ja-vg-vqa-500"
+    short_name = "VG-VQA"
     aliases = ("vg-vqa",)
     version = "1"
     description = "JA-VG-VQA-500, all QA pairs flattened (llm-jp-eval-mm); 1-5 judge and ROUGE-L"
@@ -78,6 +79,7 @@ class JaVgVqa500(_VgVqaBase):
 @register_task
 class JaVgVqa500First(_VgVqaBase):
     id = "ja-vg-vqa-500-first"
+    short_name = "VG-VQA-1st"
     aliases = ("vg-vqa-first",)
     version = "1"
     description = (

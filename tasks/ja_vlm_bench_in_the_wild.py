@@ -15,6 +15,7 @@ from eval_mm.tasks._common import ASAGI_DETAILED, asagi_prompt, require_columns,
 @register_task
 class JaVlmBenchInTheWild(Task):
     id = "ja-vlm-bench-in-the-wild"
+    short_name = "JVB-ItW"
     aliases = ("ja-vlm-bench", "jvb-itw")
     version = "1"
     description = (

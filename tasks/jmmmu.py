@@ -92,6 +92,7 @@ def strip_image_tokens(text: str) -> str:
 @register_task
 class Jmmmu(Task):
     id = "jmmmu"
+    short_name = "JMMMU"
     aliases = ()
     version = "2"  # 2: interleaved variant keeps text whole across removed references
     description = "JMMMU: Japanese MMMU, 28 subjects (CA/CS); strict and legacy answer extraction"
