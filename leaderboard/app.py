@@ -32,7 +32,7 @@ PAGES = {
 }
 # Use the width: the default wide layout pads 5rem on each side.
 PAGE_CSS = ("<style>.block-container{padding-left:1.5rem;padding-right:1.5rem;"
-            "padding-top:2.2rem}</style>")
+            "padding-top:3.2rem}</style>")
 
 
 def main() -> None:

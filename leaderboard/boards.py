@@ -106,3 +106,16 @@ def mark_primary(columns: list[Column]) -> list[Column]:
                 best[c.task].metric, primary):
             best[c.task] = c
     return [replace(c, primary=best[c.task].key == c.key) for c in columns]
+
+
+# Column order: judged open-ended tasks, documents, multiple choice, classification, VQA,
+# OCR, then the rest; within a group by short name, the primary metric first.
+GROUP_ORDER = ("judge", "document", "multiple-choice", "classification", "vqa", "ocr")
+
+
+def order_columns(columns: list[Column]) -> list[Column]:
+    def key(c: Column) -> tuple[int, str, bool, str]:
+        g = GROUP_ORDER.index(c.group) if c.group in GROUP_ORDER else len(GROUP_ORDER)
+        return (g, c.short.lower(), not c.primary, c.metric)
+
+    return sorted(columns, key=key)

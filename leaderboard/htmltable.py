@@ -24,11 +24,11 @@ CSS = """
 .lb td{text-align:right}
 .lb td.l{text-align:left}
 .lb .rank{color:#666;width:2.2em;position:sticky;left:0;background:#fff;z-index:1}
-.lb .model{position:sticky;left:2.9em;background:#fff;z-index:1;max-width:17em;
+.lb .model{position:sticky;left:2.9em;background:#fff;z-index:1;max-width:15em;
     overflow:hidden;text-overflow:ellipsis;border-right:1px solid #e3e5e8}
 .lb thead .rank,.lb thead .model{z-index:3;background:#f6f7f9}
 .lb .t{font-size:13px}
-.lb .m{font-size:10.5px;font-weight:400;color:#666;white-space:normal;max-width:7.5em;
+.lb .m{font-size:10.5px;font-weight:400;color:#666;white-space:normal;max-width:6.2em;
     margin-left:auto;word-break:normal}
 .lb .sub{font-size:10.5px;color:#777}
 .lb .best{font-weight:700}
@@ -40,6 +40,8 @@ CSS = """
 .lb tr:hover td{background:#f3f7ff}
 .lb a{color:inherit;text-decoration:none;border-bottom:1px dotted #999}
 .lb .na{color:#bbb}
+.lb .rounded{color:#555;font-style:italic}
+.lb .params{padding-left:14px;color:#444}
 </style>
 """
 
@@ -113,11 +115,10 @@ def _model_cell(m: ModelRow) -> str:
 def _params_cell(m: ModelRow) -> str:
     p = m.info.params_b
     if p is None:
-        return '<td class="na">—</td>'
-    text = f"{p:.1f}B" if p < 10 else f"{p:.0f}B"
+        return '<td class="na params">—</td>'
     if m.info.params_from_name:
-        return f'<td title="read off the model name">≈{text}</td>'
-    return f"<td>{text}</td>"
+        return f'<td class="params" title="read off the model name">≈{p:g}B</td>'
+    return f'<td class="params">{p:.1f}B</td>' if p < 100 else f'<td class="params">{p:.0f}B</td>'
 
 
 def _value_cell(view: BoardView, m: ModelRow, c: Column, show_n: bool, show_ci: bool) -> str:
@@ -132,9 +133,9 @@ def _value_cell(view: BoardView, m: ModelRow, c: Column, show_n: bool, show_ci: 
             cls.append("best")
         elif best[1] is not None and cell.value == best[1]:
             cls.append("second")
-    body = f'<span class="v">{escape(cell_text(cell, c))}</span>'
     if cell.rounded:
-        body = '<span class="mark" title="rounded copy">≈</span>' + body
+        cls.append("rounded")
+    body = f'<span class="v">{escape(cell_text(cell, c))}</span>'
     if cell.subset:
         body += '<sup class="mark">†</sup>'
     if show_n and (cell.n is not None or cell.samples is not None):
@@ -159,7 +160,7 @@ def render(view: BoardView, show_n: bool = False, show_ci: bool = False) -> str:
     avg = bool(view.average)
     head = ['<th class="rank" title="rank by the sorted column; ties share a rank">#</th>',
             '<th class="l model" title="hover a model for its metadata">Model</th>',
-            '<th title="total parameters, billions">Params</th>']
+            '<th class="params" title="total parameters, billions">Params</th>']
     head += [_header(c, view.sort) for c in view.columns]
     if avg:
         arrow = " ▼" if view.sort == AVERAGE else ""

@@ -11,7 +11,15 @@ from __future__ import annotations
 from collections import defaultdict
 from functools import lru_cache
 
-from eval_mm.leaderboard.boards import LOCAL, Board, Cell, Column, ModelRow, column
+from eval_mm.leaderboard.boards import (
+    LOCAL,
+    Board,
+    Cell,
+    Column,
+    ModelRow,
+    column,
+    order_columns,
+)
 from eval_mm.leaderboard.runs import Protocol, Run, column_protocol
 from eval_mm.models.catalog import spec_for
 from eval_mm.models.info import ModelInfo, lookup
@@ -81,14 +89,17 @@ def _cell(run: Run, metric: str) -> Cell:
 
 
 def _protocol_lines(key: BoardKey, columns: list[Column], runs: list[Run],
-                    prompts: set[str]) -> list[tuple[str, str]]:
+                    prompts: dict[str, set[str]]) -> list[tuple[str, str]]:
     profile, judge, judge_runs = key
     versions = sorted({f"{c.short} v{c.key.split('|')[1]}" for c in columns})
     lines = [("Source", f"local runs in this result store ({len(runs)} run folders)"),
              ("Judge", f"{judge}, {judge_runs} run(s) per item" if judge
               else "none (string metrics only)")]
     if prompts:
-        lines.append(("Judge prompts", "; ".join(sorted(prompts))))
+        short = {c.task: c.short for c in columns}
+        lines.append(("Judge prompts", "; ".join(
+            f"{prompt} ({', '.join(sorted(short.get(t, t) for t in tasks))})"
+            for prompt, tasks in sorted(prompts.items()))))
     lines += [("Generation profile", profile), ("Task versions", ", ".join(versions))]
     return lines
 
@@ -116,10 +127,10 @@ def local_boards(runs: list[Run], user_info: dict[str, ModelInfo] | None = None
         board = Board(board_id(key), LOCAL, board_title(key), [])
         chosen: dict[tuple[str, str], Run] = {}
         columns: dict[str, Column] = {}
-        prompts: set[str] = set()
+        prompts: dict[str, set[str]] = defaultdict(set)
         for run, metric, p in items:
             if p.judge is not None:
-                prompts.add(f"{p.judge.prompt_version} ({p.task})")
+                prompts[p.judge.prompt_version].add(p.task)
             mk = model_key(run)
             if mk not in board.models:
                 board.models[mk] = ModelRow(mk, lookup(run.model_id, user_info), run.debug,
@@ -138,8 +149,7 @@ def local_boards(runs: list[Run], user_info: dict[str, ModelInfo] | None = None
                     continue
             chosen[cell_key] = run
             board.cells[cell_key] = _cell(run, metric)
-        board.columns = dict(sorted(columns.items(), key=lambda kv: (kv[1].short.lower(),
-                                                                      not kv[1].primary, kv[0])))
+        board.columns = {c.key: c for c in order_columns(list(columns.values()))}
         used = sorted({r.rel: r for r in chosen.values()}.values(), key=lambda r: r.rel)
         board.protocol = _protocol_lines(key, list(board.columns.values()), used, prompts)
         boards[key] = board

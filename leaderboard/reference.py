@@ -24,6 +24,7 @@ from eval_mm.leaderboard.boards import (
     ModelRow,
     column,
     mark_primary,
+    order_columns,
 )
 from eval_mm.leaderboard.taskinfo import full_size
 from eval_mm.models.info import ModelInfo, lookup
@@ -155,7 +156,7 @@ def _board(snapshot: str, rows: list[Row], copies: list[Row], src: dict[str, Any
             board.cells[(r["model"], f"{task}|{metric}")] = Cell(r["value_num"], r["value"],
                                                                 notes=notes)
     _fill_from_copies(board, columns, copies, sources)
-    board.columns = {c.key: c for c in mark_primary(columns)}
+    board.columns = {c.key: c for c in order_columns(mark_primary(columns))}
     for model in dict.fromkeys(m for m, _ in board.cells):
         board.models[model] = ModelRow(model, lookup(model, user))
     board.protocol = _protocol(board.source, rows, board_notes)

@@ -19,7 +19,7 @@ from eval_mm.leaderboard.ui.controls import board_picker, model_filters
 LEGEND = ("Hover a column header for its protocol and notes, a model for its metadata, a cell "
           "for n, CI and notes. Bold = best, underlined = second best (debugging models "
           "excluded). † = computed on part of the benchmark (--limit, an id list, a shard or a "
-          "smaller --data copy). ≈ = taken from a rounded copy of the snapshot.")
+          "smaller --data copy). Italic = taken from a rounded copy of the snapshot.")
 _CACHE: OrderedDict[tuple[Any, ...], tuple[BoardView, str]] = OrderedDict()
 
 
@@ -62,7 +62,7 @@ def render_page(snap: Snapshot) -> None:
     opts = model_filters(board)
     st.subheader(board.title)
     st.html(protocol_html(board))
-    c1, c2, c3 = st.columns([3, 1, 1])
+    c1, c2, c3, _ = st.columns([2, 1, 1, 2], vertical_alignment="bottom")
     options = sort_options(board, opts)
     url.choose("sort", list(options), AVERAGE)
     c1.selectbox("Sort by", list(options), key="sort", format_func=options.__getitem__)
