@@ -8,7 +8,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-BAR_HEIGHT = 22  # pixels per bar: labels stay legible for any number of models
+BAR_HEIGHT = 24  # pixels per bar: labels stay legible for any number of models
+LABEL_ALL_UP_TO = 15  # points; beyond, only the Pareto front is labelled (others: hover)
 
 
 @dataclass(frozen=True)
@@ -37,8 +38,10 @@ def bar_chart(records: list[dict[str, Any]], title: str, decimals: int = 2) -> A
     import altair as alt
 
     order = [r["model"] for r in sorted(records, key=lambda r: -r["value"])]
+    records = [{**r, "label_x": max(r["value"], r.get("ci_high") or r["value"])} for r in records]
     data = alt.Data(values=records)
-    y = alt.Y("model:N", sort=order, title=None, axis=alt.Axis(labelLimit=320, labelFontSize=12))
+    y = alt.Y("model:N", sort=order, title=None,
+              axis=alt.Axis(labelLimit=320, labelFontSize=12, labelOverlap=False))
     fmt = f".{decimals}f"
     bars = alt.Chart(data).mark_bar(color="#4c78a8").encode(
         y=y, x=alt.X("value:Q", title=title, scale=alt.Scale(zero=True)),
@@ -50,8 +53,8 @@ def bar_chart(records: list[dict[str, Any]], title: str, decimals: int = 2) -> A
     if any(r.get("ci_low") is not None for r in records):
         layers.append(alt.Chart(data).mark_rule(color="#222", strokeWidth=1.5).encode(
             y=y, x="ci_low:Q", x2="ci_high:Q"))
-    labels = alt.Chart(data).mark_text(align="left", dx=4, fontSize=11, color="#333").encode(
-        y=y, x="value:Q", text=alt.Text("value:Q", format=fmt))
+    labels = alt.Chart(data).mark_text(align="left", dx=5, fontSize=11, color="#333").encode(
+        y=y, x="label_x:Q", text=alt.Text("value:Q", format=fmt))
     layers.append(labels)
     return alt.layer(*layers).properties(height=BAR_HEIGHT * len(records) + 10)
 
@@ -62,21 +65,26 @@ def pareto_chart(points: Sequence[Point], y_title: str) -> Any:
 
     front = pareto_front(points)
     on_front = {p.model for p in front}
+    label_all = len(points) <= LABEL_ALL_UP_TO
     data = alt.Data(values=[{"model": p.model, "params": p.params, "score": p.score,
-                             "front": p.model in on_front} for p in points])
+                             "kind": "Pareto front" if p.model in on_front else "other",
+                             "label": p.model if label_all or p.model in on_front else ""}
+                            for p in points])
     x = alt.X("params:Q", title="parameters (billions, log scale)",
               scale=alt.Scale(type="log", nice=False, padding=20))
     y = alt.Y("score:Q", title=y_title, scale=alt.Scale(zero=False, padding=20))
     dots = alt.Chart(data).mark_circle(size=70).encode(
         x=x, y=y,
-        color=alt.Color("front:N", title="on the Pareto front",
-                        scale=alt.Scale(domain=[True, False], range=["#d62728", "#7f7f7f"])),
+        color=alt.Color("kind:N", title=None,
+                        scale=alt.Scale(domain=["Pareto front", "other"],
+                                        range=["#d62728", "#7f7f7f"])),
         tooltip=["model:N", alt.Tooltip("params:Q", format=".1f"),
                  alt.Tooltip("score:Q", format=".2f")],
     )
     names = alt.Chart(data).mark_text(align="left", dx=6, dy=-6, fontSize=11).encode(
-        x=x, y=y, text="model:N", color=alt.condition("datum.front", alt.value("#b22222"),
-                                                      alt.value("#555")))
+        x=x, y=y, text="label:N",
+        color=alt.condition("datum.kind == 'Pareto front'", alt.value("#b22222"),
+                            alt.value("#555")))
     line = alt.Chart(alt.Data(values=[{"params": p.params, "score": p.score} for p in front])
                      ).mark_line(interpolate="step-after", color="#d62728", strokeDash=[4, 3]
                                  ).encode(x=x, y=y)
