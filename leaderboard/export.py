@@ -81,5 +81,7 @@ def view_frame(view: BoardView, full: bool = False) -> pd.DataFrame:
         records.append(rec)
     df = pd.DataFrame.from_records(records)
     if full:  # drop n / CI columns that are empty throughout (published boards)
-        df = df.dropna(axis=1, how="all")
+        empty = [c for c in df.columns if str(c).endswith((" n", " CI low", " CI high"))
+                 and df[c].isna().all()]
+        df = df.drop(columns=empty)
     return df
