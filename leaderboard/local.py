@@ -153,5 +153,5 @@ def local_boards(runs: list[Run], user_info: dict[str, ModelInfo] | None = None
         used = sorted({r.rel: r for r in chosen.values()}.values(), key=lambda r: r.rel)
         board.protocol = _protocol_lines(key, list(board.columns.values()), used, prompts)
         boards[key] = board
-    ordered = sorted(boards.values(), key=lambda b: (-len(b.models), b.title))
+    ordered = sorted(boards.values(), key=lambda b: (-len(b.models), -len(b.cells), b.title))
     return ordered, sorted(set(warnings))

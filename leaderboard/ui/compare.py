@@ -121,8 +121,9 @@ def render_page(snap: Snapshot) -> None:
         st.info("This board shows fewer than two models with the current filters.")
         return
     names = {m.key: m.name for m in view.models}
-    url.choose("cmp_a", models, models[0])
-    url.choose("cmp_b", models, models[1])
+    real = [m.key for m in view.models if not m.debug] + [m.key for m in view.models if m.debug]
+    url.choose("cmp_a", models, real[0])
+    url.choose("cmp_b", models, real[1])
     c1, c2 = st.columns(2)
     a = c1.selectbox("Model A", models, key="cmp_a", format_func=names.__getitem__)
     b = c2.selectbox("Model B", models, key="cmp_b", format_func=names.__getitem__)

@@ -9,7 +9,7 @@ import pytest
 
 from eval_mm.errors import UserError
 from eval_mm.models.catalog import CATALOG
-from eval_mm.models.info import CATALOG_INFO, lookup, load_user_info, params_from_name
+from eval_mm.models.info import CATALOG_INFO, load_user_info, lookup, params_from_name
 
 
 def test_every_catalog_model_has_metadata() -> None:
