@@ -212,8 +212,8 @@ def _protocol(src: dict[str, Any], rows: list[Row], board_notes: list[str]
     merged = src.get("merged_copies")
     if merged:
         lines.append(("Rounded copy", f"{merged['filled']} cells the snapshot lacks are taken "
-                      f"from its 1-decimal copy and shown in italics; the {merged['checked']} cells in "
-                      "both agree within rounding"))
+                      "from its 1-decimal copy and shown in italics; the "
+                      f"{merged['checked']} cells in both agree within rounding"))
     if src.get("comparable"):
         lines.append(("Compare with", str(src["comparable"])))
     return lines
