@@ -14,7 +14,7 @@ import numpy as np
 
 from eval_mm.gate.bootstrap import paired_mean
 from eval_mm.leaderboard.boards import Board, Cell, Column
-from eval_mm.leaderboard.runs import metric_scores
+from eval_mm.leaderboard.runfiles import metric_scores
 
 RESAMPLES = 2000
 

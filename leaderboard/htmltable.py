@@ -156,7 +156,9 @@ def _header(c: Column, sort: str) -> str:
             "</div></th>")
 
 
-def render(view: BoardView, show_n: bool = False, show_ci: bool = False) -> str:
+def render(view: BoardView, show_n: bool = False, show_ci: bool = False,
+           rows: slice | None = None) -> str:
+    """The table; `rows` selects a page of the sorted models (ranks stay board-wide)."""
     avg = bool(view.average)
     head = ['<th class="rank" title="rank by the sorted column; ties share a rank">#</th>',
             '<th class="l model" title="hover a model for its metadata">Model</th>',
@@ -167,8 +169,8 @@ def render(view: BoardView, show_n: bool = False, show_ci: bool = False) -> str:
         head.append(f'<th class="avg" data-col="{AVERAGE}" title="mean over the columns named '
                     f'under the table"><div class="t">Avg.{arrow}</div><div class="m">'
                     f"{len(view.average_columns)} columns</div></th>")
-    rows = []
-    for m in view.models:
+    body = []
+    for m in view.models[rows or slice(None)]:
         rank = view.rank.get(m.key)
         tds = [f'<td class="rank">{rank if rank is not None else ""}</td>', _model_cell(m),
                _params_cell(m)]
@@ -177,6 +179,6 @@ def render(view: BoardView, show_n: bool = False, show_ci: bool = False) -> str:
             a = view.average.get(m.key)
             tds.append(f'<td class="avg" data-model="{escape(m.key)}" data-col="{AVERAGE}">'
                        f'{"" if a is None else fmt(a, 2)}</td>')
-        rows.append("<tr>" + "".join(tds) + "</tr>")
+        body.append("<tr>" + "".join(tds) + "</tr>")
     return (CSS + '<div class="lb-wrap"><table class="lb"><thead><tr>' + "".join(head)
-            + "</tr></thead><tbody>" + "".join(rows) + "</tbody></table></div>")
+            + "</tr></thead><tbody>" + "".join(body) + "</tbody></table></div>")

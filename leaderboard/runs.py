@@ -1,12 +1,10 @@
-"""Reading run folders of the result store: cards, summaries and per-sample files.
+"""Reading run folders of the result store: cards and summaries (the per-sample files are
+read by `runfiles`; nothing else in the leaderboard opens a run folder).
 
-Everything the leaderboard reads from a run folder goes through this module, and the
-protocol of a local number (what must match for two numbers to share a column) is derived
-from the run card and summary in one function, `column_protocol`.
-
-A run that cannot be read is skipped and described in `LoadResult.warnings`; a JSONL file
-with torn or invalid lines is read up to what is valid and the problem is reported
-(`read_records`), so the leaderboard shows warnings instead of crashing.
+The protocol of a local number (what must match for two numbers to share a column) is
+derived from the run card and summary in one function, `column_protocol`. A run that
+cannot be read is skipped and described in `LoadResult.warnings`, so the leaderboard shows
+warnings instead of crashing.
 """
 
 from __future__ import annotations
@@ -19,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from eval_mm.leaderboard.taskinfo import full_size
-from eval_mm.store import CARD, IMAGES_DIR, SCORES_DIR, SUMMARY, read_json, slugify
+from eval_mm.store import CARD, SUMMARY, read_json
 
 JUDGE_METRIC_PREFIXES = ("heron_rel", "judge_1to5")
 
@@ -367,69 +365,3 @@ def column_protocol(run: Run, metric_id: str) -> Protocol:
         judge=run.judge(metric_id),
         profile=run.profile,
     )
-
-
-# --- per-sample files ------------------------------------------------------------------
-
-@dataclass
-class Records:
-    """The valid records of a JSONL file and what was wrong with the rest."""
-
-    records: list[dict[str, Any]] = field(default_factory=list)
-    torn: bool = False  # the last line has no newline: a writer was interrupted
-    invalid: list[int] = field(default_factory=list)  # 1-based numbers of unreadable lines
-
-    def problem(self, name: str) -> str | None:
-        parts = []
-        if self.torn:
-            parts.append("its last line is cut off (an interrupted write)")
-        if self.invalid:
-            shown = ", ".join(str(i) for i in self.invalid[:5])
-            more = f" and {len(self.invalid) - 5} more" if len(self.invalid) > 5 else ""
-            parts.append(f"line{'s' if len(self.invalid) > 1 else ''} {shown}{more} "
-                         "could not be read (not UTF-8 or not a JSON object)")
-        if not parts:
-            return None
-        return f"{name}: " + "; ".join(parts) + "; those lines were skipped"
-
-
-def read_records(path: Path) -> Records:
-    """Every complete, valid JSON object line of `path` (none when it does not exist).
-    Bytes are decoded per line, so a line cut inside a UTF-8 character costs that line
-    only."""
-    out = Records()
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        return out
-    lines = data.split(b"\n")
-    tail = lines.pop()  # after the last newline: empty, or a torn line
-    if tail.strip():
-        out.torn = True
-    for number, raw in enumerate(lines, start=1):
-        if not raw.strip():
-            continue
-        try:
-            rec = json.loads(raw.decode("utf-8"))
-        except (UnicodeDecodeError, json.JSONDecodeError):
-            out.invalid.append(number)
-            continue
-        if isinstance(rec, dict):
-            out.records.append(rec)
-        else:
-            out.invalid.append(number)
-    return out
-
-
-def score_files(run_dir: Path) -> list[Path]:
-    folder = run_dir / SCORES_DIR
-    return sorted(folder.glob("*.jsonl")) if folder.is_dir() else []
-
-
-def metric_scores(run_dir: Path, metric: str) -> Records:
-    """Per-sample score records of one metric."""
-    return read_records(run_dir / SCORES_DIR / f"{slugify(metric)}.jsonl")
-
-
-def image_dir(run_dir: Path) -> Path:
-    return run_dir / IMAGES_DIR

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from eval_mm.leaderboard.runs import read_records, score_files
+from eval_mm.leaderboard.runfiles import read_records, score_files
 from eval_mm.store import PREDICTIONS, SAMPLES, contained
 
 

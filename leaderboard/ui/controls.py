@@ -31,7 +31,12 @@ def _copy_size() -> None:
 
 
 def model_filters(board: Board) -> ViewOptions:
+    """Filters by name, size and type, drawn only once asked for (the page opens faster)."""
     sb = st.sidebar
+    url.default("f_on")
+    if not sb.toggle("Filter models", key="f_on", help="by name, size and type"):
+        return ViewOptions(all_metrics=bool(st.session_state.get("f_all", False)),
+                           sort=str(st.session_state.get("sort") or AVERAGE))
     url.default("f_search")
     sb.text_input("Model name contains", key="f_search")
     # A range slider keeps its range only when given `value`; its widget key mirrors the
@@ -48,14 +53,11 @@ def model_filters(board: Board) -> ViewOptions:
     if any(m.debug for m in board.models.values()):
         url.default("f_debug")
         sb.toggle("Show debugging models (oracle, echo-prompt)", key="f_debug")
-    url.default("f_all")
-    sb.toggle("All metrics", key="f_all",
-              help="Off: the primary metric of each task; on: every metric of the board")
     lo, hi = st.session_state["f_size"]
     size = None if (lo, hi) == (url.SIZE_STOPS[0], url.SIZE_STOPS[-1]) else (
         float(lo), float("inf") if hi == "∞" else float(hi))
     return ViewOptions(
-        all_metrics=bool(st.session_state["f_all"]),
+        all_metrics=bool(st.session_state.get("f_all", False)),
         search=str(st.session_state["f_search"]).strip(),
         size=size,
         include_unknown_size=bool(st.session_state["f_unknown"]),

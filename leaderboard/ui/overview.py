@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from collections import OrderedDict
 from dataclasses import replace
 from html import escape
@@ -20,20 +21,30 @@ LEGEND = ("Hover a column header for its protocol and notes, a model for its met
           "for n, CI and notes. Bold = best, underlined = second best (debugging models "
           "excluded). † = computed on part of the benchmark (--limit, an id list, a shard or a "
           "smaller --data copy). Italic = taken from a rounded copy of the snapshot.")
+# Rows per page: a 50-row table draws at once; 200 rows take the browser seconds.
+PAGE_ROWS = 50
 _CACHE: OrderedDict[tuple[Any, ...], tuple[BoardView, str]] = OrderedDict()
+_CACHE_LOCK = threading.Lock()  # sessions run in threads of one process
 
 
 def cached_view(snap: Snapshot, board: Board, opts: ViewOptions, show_n: bool,
-                show_ci: bool) -> tuple[BoardView, str]:
-    """The view and its HTML, built once per store state, board and options."""
-    key = (snap.key, board.id, opts.key(), show_n, show_ci)
-    if key not in _CACHE:
-        view = build_view(board, opts)
-        _CACHE[key] = (view, render(view, show_n, show_ci))
+                show_ci: bool, page: int = 0) -> tuple[BoardView, str]:
+    """The view and the HTML of one page of it, built once per store state, board,
+    options and page."""
+    key = (snap.key, board.id, opts.key(), show_n, show_ci, page)
+    with _CACHE_LOCK:
+        hit = _CACHE.get(key)
+        if hit is not None:
+            _CACHE.move_to_end(key)
+            return hit
+    view = build_view(board, opts)
+    rows = slice(None) if page < 0 else slice(page * PAGE_ROWS, (page + 1) * PAGE_ROWS)
+    built = (view, render(view, show_n, show_ci, rows))
+    with _CACHE_LOCK:
+        _CACHE[key] = built
         while len(_CACHE) > 32:
             _CACHE.popitem(last=False)
-    _CACHE.move_to_end(key)
-    return _CACHE[key]
+    return built
 
 
 def protocol_html(board: Board) -> str:
@@ -53,6 +64,14 @@ def sort_options(board: Board, opts: ViewOptions) -> dict[str, str]:
     return out
 
 
+def _page_options(n: int) -> dict[int, str]:
+    if n <= PAGE_ROWS:
+        return {0: f"all {n}"}
+    pages = {i: f"{i * PAGE_ROWS + 1}–{min(n, (i + 1) * PAGE_ROWS)}"
+             for i in range(-(-n // PAGE_ROWS))}
+    return pages | {-1: f"all {n}"}
+
+
 def render_page(snap: Snapshot) -> None:
     board = board_picker(snap)
     if board is None:
@@ -62,25 +81,37 @@ def render_page(snap: Snapshot) -> None:
     opts = model_filters(board)
     st.subheader(board.title)
     st.html(protocol_html(board))
-    c1, c2, c3, _ = st.columns([2, 1, 1, 2], vertical_alignment="bottom")
+    c1, c2, c3, c4, c5 = st.columns([2, 1, 1, 1, 1], vertical_alignment="bottom")
     options = sort_options(board, opts)
     url.choose("sort", list(options), AVERAGE)
     c1.selectbox("Sort by", list(options), key="sort", format_func=options.__getitem__)
+    url.default("f_all")
+    c2.toggle("All metrics", key="f_all",
+              help="Off: the primary metric of each task; on: every metric of the board")
     url.default("show_n")
-    c2.toggle("Show n", key="show_n", help="items scored per cell (local runs)")
+    c3.toggle("Show n", key="show_n", help="items scored per cell (local runs)")
     url.default("show_ci")
-    c3.toggle("Show 95% CI", key="show_ci")
-    opts = replace(opts, sort=str(st.session_state["sort"]))
-    view, html = cached_view(snap, board, opts, bool(st.session_state["show_n"]),
-                             bool(st.session_state["show_ci"]))
+    c4.toggle("Show 95% CI", key="show_ci")
+    opts = replace(opts, sort=str(st.session_state["sort"]),
+                   all_metrics=bool(st.session_state["f_all"]))
+    show_n, show_ci = bool(st.session_state["show_n"]), bool(st.session_state["show_ci"])
+    view, html = cached_view(snap, board, opts, show_n, show_ci, -1)
     if not view.models:
         st.info("No model on this board matches the filters.")
         return
+    pages = _page_options(len(view.models))
+    if len(pages) > 1:
+        url.choose("page", list(pages), 0)
+        c5.selectbox("Rows", list(pages), key="page", format_func=pages.__getitem__)
+        page = int(st.session_state["page"])
+        if page >= 0:
+            view, html = cached_view(snap, board, opts, show_n, show_ci, page)
     st.html(html)
     st.caption(f"{len(view.models)} models × {len(view.columns)} columns. "
                + describe_average(view))
     st.caption(LEGEND)
-    exports(view)
+    with st.popover("Export this table"):
+        exports(view)
 
 
 def exports(view: BoardView) -> None:

@@ -28,13 +28,14 @@ SIZE_STOPS = ("0", "1", "2", "4", "8", "16", "32", "80", "∞")
 class Param:
     query: str
     key: str  # session-state key of the widget
-    kind: str  # str | bool | list | range | view
+    kind: str  # str | bool | int | list | range | view
     default: Any
 
 
 PARAMS = (
     Param("view", "view", "view", VIEWS["overview"]),
     Param("board", "board", "str", ""),
+    Param("filter", "f_on", "bool", False),
     Param("q", "f_search", "str", ""),
     Param("size", "f_size", "range", (SIZE_STOPS[0], SIZE_STOPS[-1])),
     Param("unknown_size", "f_unknown", "bool", True),
@@ -43,6 +44,7 @@ PARAMS = (
     Param("all", "f_all", "bool", False),
     Param("n", "show_n", "bool", False),
     Param("ci", "show_ci", "bool", False),
+    Param("page", "page", "int", 0),
     Param("sort", "sort", "str", "avg"),
     Param("a", "cmp_a", "str", ""),
     Param("b", "cmp_b", "str", ""),
@@ -58,11 +60,18 @@ PARAMS = (
     Param("sample", "s_only", "str", ""),
 )
 _BY_KEY = {p.key: p for p in PARAMS}
+# Drawn (and applied) only while "Filter models" is on.
+FILTER_KEYS = ("f_search", "f_size", "f_unknown", "f_type", "f_debug")
 
 
 def _parse(p: Param, raw: str) -> Any:
     if p.kind == "bool":
         return raw.lower() in ("1", "true", "yes", "on")
+    if p.kind == "int":
+        try:
+            return int(raw)
+        except ValueError:
+            return p.default
     if p.kind == "list":
         return [x for x in raw.split(",") if x]
     if p.kind == "range":
@@ -97,6 +106,8 @@ def restore() -> None:
         for p in PARAMS:
             if p.query in st.query_params:
                 st.session_state[p.key] = _parse(p, str(st.query_params[p.query]))
+                if p.key in FILTER_KEYS:
+                    st.session_state["f_on"] = True  # a shared filter is shown as such
     for p in PARAMS:
         if p.key in st.session_state:
             st.session_state[p.key] = st.session_state[p.key]
@@ -119,7 +130,10 @@ def choose(key: str, options: Sequence[Any], fallback: Any = None) -> None:
 def publish() -> None:
     """Widget state -> query string (non-default values only)."""
     want: dict[str, str] = {}
+    filtering = bool(st.session_state.get("f_on"))
     for p in PARAMS:
+        if p.key in FILTER_KEYS and not filtering:
+            continue
         value = st.session_state.get(p.key, p.default)
         if value in (None, "") or value == p.default or (
                 isinstance(value, tuple | list) and list(value) == list(p.default or [])):

@@ -55,7 +55,7 @@ def test_the_address_restores_the_view_and_the_filters(store: Path,
                                                        monkeypatch: pytest.MonkeyPatch) -> None:
     at = start(store, monkeypatch, board="pub-snap-B", q="other", all="1", n="1")
     assert at.sidebar.text_input(key="f_search").value == "other"
-    assert at.sidebar.toggle(key="f_all").value is True
+    assert at.toggle(key="f_all").value is True and at.sidebar.toggle(key="f_on").value
     page = html(at)
     assert 'data-model="other/vlm"' in page and 'data-model="acme/vlm-small"' not in page
     at.sidebar.radio(key="view").set_value("Sources").run()
