@@ -19,7 +19,7 @@ from eval_mm.leaderboard.ui import (
     task,
     url,
 )
-from eval_mm.leaderboard.ui.state import reload_store, show_warnings, store
+from eval_mm.leaderboard.ui.state import show_warnings, store
 
 PAGES = {
     url.VIEWS["overview"]: overview.render_page,
@@ -45,11 +45,9 @@ def main() -> None:
     view = st.sidebar.radio("View", list(PAGES), key="view")
     show_warnings(snap.warnings)
     PAGES[view](snap)
-    st.sidebar.divider()
     st.sidebar.caption(f"Results: {snap.root} · {len(snap.runs)} runs · "
-                       f"{len(snap.boards)} boards")
-    st.sidebar.button("Re-read the result store", on_click=reload_store,
-                      help="New and changed runs also appear by themselves within seconds")
+                       f"{len(snap.boards)} boards. New and changed runs appear by "
+                       "themselves within seconds.")
     url.publish()
 
 

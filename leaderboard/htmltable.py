@@ -42,6 +42,7 @@ CSS = """
 .lb .na{color:#bbb}
 .lb .rounded{color:#555;font-style:italic}
 .lb .params{padding-left:14px;color:#444}
+.lb-notes{font-size:12.5px;color:#666;margin:6px 0 0;line-height:1.45}
 </style>
 """
 

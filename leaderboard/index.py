@@ -34,6 +34,7 @@ from eval_mm.models.info import ModelInfo, load_user_info
 INFO_ENV = "EVAL_MM_MODELS_INFO"  # set by `eval-mm leaderboard --models-info`
 INFO_FILE = "models.json"  # default: beside the runs, in the results folder
 CACHE_ENV = "EVAL_MM_CACHE_DIR"
+REFRESH_ENV = "EVAL_MM_LEADERBOARD_REFRESH_S"  # seconds between checks for changed runs
 FORMAT = 1  # bump when the pickled structures change shape
 BACKGROUND_DELAY = 1.0  # seconds
 _OPEN: dict[str, StoreIndex] = {}
@@ -93,10 +94,12 @@ def _files_signature(paths: list[Path]) -> tuple[tuple[str, Signature], ...]:
 
 
 class StoreIndex:
-    def __init__(self, root: Path, info_path: Path | None = None, max_age: float = 5.0) -> None:
+    def __init__(self, root: Path, info_path: Path | None = None,
+                 max_age: float | None = None) -> None:
         self.root = root.resolve()
         self.info_path = info_path or Path(os.environ.get(INFO_ENV) or self.root / INFO_FILE)
-        self.max_age = max_age
+        self.max_age = max_age if max_age is not None else float(
+            os.environ.get(REFRESH_ENV) or 5.0)
         self._lock = threading.Lock()
         self._parsed: dict[str, tuple[tuple[Signature, Signature], Run | None, list[str]]] = {}
         self._side_key: Any = None  # reference files + metadata file signatures

@@ -26,6 +26,11 @@ def board_picker(snap: Snapshot) -> Board | None:
     return snap.board(st.session_state["board"])
 
 
+def all_metrics() -> bool:
+    """The table's "All metrics" choice (off: the primary metric of each task)."""
+    return "all" in (st.session_state.get("show") or [])
+
+
 def _copy_size() -> None:
     st.session_state["f_size"] = tuple(st.session_state["w_f_size"])
 
@@ -35,8 +40,8 @@ def model_filters(board: Board) -> ViewOptions:
     sb = st.sidebar
     url.default("f_on")
     if not sb.toggle("Filter models", key="f_on", help="by name, size and type"):
-        return ViewOptions(all_metrics=bool(st.session_state.get("f_all", False)),
-                           sort=str(st.session_state.get("sort") or AVERAGE))
+        return ViewOptions(all_metrics=all_metrics(), sort=str(st.session_state.get("sort")
+                                                               or AVERAGE))
     url.default("f_search")
     sb.text_input("Model name contains", key="f_search")
     # A range slider keeps its range only when given `value`; its widget key mirrors the
@@ -57,7 +62,7 @@ def model_filters(board: Board) -> ViewOptions:
     size = None if (lo, hi) == (url.SIZE_STOPS[0], url.SIZE_STOPS[-1]) else (
         float(lo), float("inf") if hi == "∞" else float(hi))
     return ViewOptions(
-        all_metrics=bool(st.session_state.get("f_all", False)),
+        all_metrics=all_metrics(),
         search=str(st.session_state["f_search"]).strip(),
         size=size,
         include_unknown_size=bool(st.session_state["f_unknown"]),

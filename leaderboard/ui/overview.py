@@ -39,7 +39,10 @@ def cached_view(snap: Snapshot, board: Board, opts: ViewOptions, show_n: bool,
             return hit
     view = build_view(board, opts)
     rows = slice(None) if page < 0 else slice(page * PAGE_ROWS, (page + 1) * PAGE_ROWS)
-    built = (view, render(view, show_n, show_ci, rows))
+    notes = (f"{len(view.models)} models × {len(view.columns)} columns. "
+             + describe_average(view) + " " + LEGEND)
+    built = (view, render(view, show_n, show_ci, rows)
+             + f'<p class="lb-notes">{escape(notes)}</p>')
     with _CACHE_LOCK:
         _CACHE[key] = built
         while len(_CACHE) > 32:
@@ -47,13 +50,15 @@ def cached_view(snap: Snapshot, board: Board, opts: ViewOptions, show_n: bool,
     return built
 
 
-def protocol_html(board: Board) -> str:
+def protocol_html(board: Board, title: bool = False) -> str:
     rows = "".join(f"<tr><th>{escape(k)}</th><td>{escape(v)}</td></tr>"
                    for k, v in board.protocol)
+    head = f"<h3 class='board-title'>{escape(board.title)}</h3>" if title else ""
     return ("<style>.proto{font-size:12.5px;color:#444;border-collapse:collapse;margin:0 0 4px}"
             ".proto th{text-align:left;font-weight:600;padding:1px 12px 1px 0;vertical-align:top;"
-            "white-space:nowrap}.proto td{padding:1px 0}</style>"
-            f'<table class="proto">{rows}</table>')
+            "white-space:nowrap}.proto td{padding:1px 0}.board-title{margin:0 0 6px;"
+            "font-size:1.5rem;font-weight:600}</style>"
+            f'{head}<table class="proto">{rows}</table>')
 
 
 def sort_options(board: Board, opts: ViewOptions) -> dict[str, str]:
@@ -72,6 +77,9 @@ def _page_options(n: int) -> dict[int, str]:
     return pages | {-1: f"all {n}"}
 
 
+SHOW = {"all": "All metrics", "n": "n", "ci": "95% CI"}
+
+
 def render_page(snap: Snapshot) -> None:
     board = board_picker(snap)
     if board is None:
@@ -79,22 +87,21 @@ def render_page(snap: Snapshot) -> None:
                 "`eval-mm run --model ... --task ...` first.")
         return
     opts = model_filters(board)
-    st.subheader(board.title)
-    st.html(protocol_html(board))
-    c1, c2, c3, c4, c5 = st.columns([2, 1, 1, 1, 1], vertical_alignment="bottom")
+    # Few elements, and the table's captions inside its own HTML: the page draws sooner.
+    st.html(protocol_html(board, title=True))
+    c1, c2, c3 = st.columns([2, 2, 1], vertical_alignment="bottom")
     options = sort_options(board, opts)
     url.choose("sort", list(options), AVERAGE)
     c1.selectbox("Sort by", list(options), key="sort", format_func=options.__getitem__)
-    url.default("f_all")
-    c2.toggle("All metrics", key="f_all",
-              help="Off: the primary metric of each task; on: every metric of the board")
-    url.default("show_n")
-    c3.toggle("Show n", key="show_n", help="items scored per cell (local runs)")
-    url.default("show_ci")
-    c4.toggle("Show 95% CI", key="show_ci")
-    opts = replace(opts, sort=str(st.session_state["sort"]),
-                   all_metrics=bool(st.session_state["f_all"]))
-    show_n, show_ci = bool(st.session_state["show_n"]), bool(st.session_state["show_ci"])
+    url.default("show")
+    c2.segmented_control("Show", list(SHOW), key="show", selection_mode="multi",
+                         format_func=SHOW.__getitem__,
+                         help="All metrics: every metric of the board, not only each task's "
+                              "primary one; n: items scored per cell; 95% CI: the bootstrap "
+                              "interval per cell (local runs)")
+    shown = set(st.session_state["show"] or [])
+    opts = replace(opts, sort=str(st.session_state["sort"]), all_metrics="all" in shown)
+    show_n, show_ci = "n" in shown, "ci" in shown
     view, html = cached_view(snap, board, opts, show_n, show_ci, -1)
     if not view.models:
         st.info("No model on this board matches the filters.")
@@ -102,14 +109,11 @@ def render_page(snap: Snapshot) -> None:
     pages = _page_options(len(view.models))
     if len(pages) > 1:
         url.choose("page", list(pages), 0)
-        c5.selectbox("Rows", list(pages), key="page", format_func=pages.__getitem__)
+        c3.selectbox("Rows", list(pages), key="page", format_func=pages.__getitem__)
         page = int(st.session_state["page"])
         if page >= 0:
             view, html = cached_view(snap, board, opts, show_n, show_ci, page)
     st.html(html)
-    st.caption(f"{len(view.models)} models × {len(view.columns)} columns. "
-               + describe_average(view))
-    st.caption(LEGEND)
     with st.popover("Export this table"):
         exports(view)
 

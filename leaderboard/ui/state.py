@@ -26,10 +26,6 @@ def store() -> Snapshot:
     return open_index(results_dir()).current()
 
 
-def reload_store() -> None:
-    open_index(results_dir()).refresh()
-
-
 def current_board(snap: Snapshot) -> Board | None:
     board_id = st.session_state.get("board")
     board = snap.board(board_id) if board_id else None

@@ -41,9 +41,7 @@ PARAMS = (
     Param("unknown_size", "f_unknown", "bool", True),
     Param("type", "f_type", "list", []),
     Param("debug", "f_debug", "bool", True),
-    Param("all", "f_all", "bool", False),
-    Param("n", "show_n", "bool", False),
-    Param("ci", "show_ci", "bool", False),
+    Param("show", "show", "list", []),  # "all" (metrics), "n", "ci"
     Param("page", "page", "int", 0),
     Param("sort", "sort", "str", "avg"),
     Param("a", "cmp_a", "str", ""),

@@ -53,9 +53,10 @@ def test_overview_is_one_board_with_short_columns(store: Path,
 
 def test_the_address_restores_the_view_and_the_filters(store: Path,
                                                        monkeypatch: pytest.MonkeyPatch) -> None:
-    at = start(store, monkeypatch, board="pub-snap-B", q="other", all="1", n="1")
+    at = start(store, monkeypatch, board="pub-snap-B", q="other", show="all,n")
     assert at.sidebar.text_input(key="f_search").value == "other"
-    assert at.toggle(key="f_all").value is True and at.sidebar.toggle(key="f_on").value
+    assert at.sidebar.toggle(key="f_on").value
+    assert at.session_state["show"] == ["all", "n"]
     page = html(at)
     assert 'data-model="other/vlm"' in page and 'data-model="acme/vlm-small"' not in page
     at.sidebar.radio(key="view").set_value("Sources").run()
@@ -66,8 +67,8 @@ def test_the_address_restores_the_view_and_the_filters(store: Path,
 
 def test_ci_and_n_toggles(store: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     at = start(store, monkeypatch, board="local-default-gpt-4o-2024-11-20x5")
-    at.toggle(key="show_ci").set_value(True).run()
-    at.toggle(key="show_n").set_value(True).run()
+    at.session_state["show"] = ["n", "ci"]
+    at.run()
     page = html(at)
     assert '<div class="sub">50.00–75.00</div>' in page and '<div class="sub">n=8</div>' in page
 
@@ -136,3 +137,16 @@ def test_compare_pareto_task_and_sources_views(store: Path,
     assert not at.exception and "harness" in at.json[0].value
     at.sidebar.radio(key="view").set_value("Sources").run()
     assert not at.exception and "Paper X + Paper Y" in html(at)
+
+
+def test_a_long_board_comes_in_pages(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from eval_mm.leaderboard.synthetic import board_store
+
+    board_store(tmp_path / "results", 60, 2)
+    at = start(tmp_path / "results", monkeypatch)
+    assert html(at).count('<td class="rank">') == 50
+    assert at.selectbox(key="page").options == ["1–50", "51–60", "all 60"]
+    at.selectbox(key="page").set_value(1).run()
+    page = html(at)
+    assert page.count('<td class="rank">') == 10 and '<td class="rank">51</td>' in page
+    assert at.query_params["page"] == "1"
