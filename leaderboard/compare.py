@@ -84,10 +84,12 @@ def _scale(cell: Cell, values: list[float]) -> float | None:
     return None
 
 
-def compare(board: Board, root: Path, a: str, b: str, seed: int = 0) -> list[Difference]:
-    """Per column of `board`: B minus A, with a paired CI where per-sample scores allow."""
+def compare(board: Board, root: Path, a: str, b: str, seed: int = 0,
+            columns: list[str] | None = None) -> list[Difference]:
+    """Per column of `board` (or of `columns`): B minus A, with a paired CI where
+    per-sample scores allow."""
     out = []
-    for col in board.columns.values():
+    for col in [board.columns[k] for k in columns or board.columns]:
         ca, cb = board.cell(a, col.key), board.cell(b, col.key)
         d = Difference(col, ca, cb)
         if ca is None or cb is None:
@@ -103,7 +105,9 @@ def compare(board: Board, root: Path, a: str, b: str, seed: int = 0) -> list[Dif
         pairing = pair_values(va, vb)
         d.paired = len(pairing.ids)
         d.disagree = sum(x != y for x, y in zip(pairing.a, pairing.b, strict=True))
-        if not pairing.ids:
+        if not va and not vb:
+            d.note = "no per-sample scores stored (scores/*.jsonl): no interval"
+        elif not pairing.ids:
             d.note = "no sample is scored in both runs"
         else:
             sa = _scale(ca, [v for v in va.values() if v is not None])

@@ -20,12 +20,13 @@ SHOWN_DISAGREEMENTS = 200
 
 
 @st.cache_data(show_spinner="Bootstrapping paired differences…", max_entries=32)
-def _differences(snap_key: str, board_id: str, a: str, b: str) -> list[Difference]:
+def _differences(snap_key: str, board_id: str, a: str, b: str,
+                 columns: tuple[str, ...]) -> list[Difference]:
     from eval_mm.leaderboard.ui.state import store
 
     snap = store()
     board = snap.board(board_id)
-    return compare(board, snap.root, a, b) if board is not None else []
+    return compare(board, snap.root, a, b, columns=list(columns)) if board is not None else []
 
 
 def _delta_cell(d: Difference, col: Column) -> str:
@@ -131,7 +132,7 @@ def render_page(snap: Snapshot) -> None:
         st.info("Pick two different models.")
         return
     st.subheader(f"{names[b]} − {names[a]} on {board.title}")
-    diffs = _differences(snap.key, board.id, a, b)
+    diffs = _differences(snap.key, board.id, a, b, tuple(c.key for c in view.columns))
     st.html(differences_html(diffs, names[a], names[b]))
     st.caption("B − A in the column's units; green/red when the 95% paired bootstrap "
                "interval excludes 0. Intervals use the samples both runs scored "

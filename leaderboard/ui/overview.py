@@ -61,10 +61,10 @@ def protocol_html(board: Board, title: bool = False) -> str:
             f'{head}<table class="proto">{rows}</table>')
 
 
-def sort_options(board: Board, opts: ViewOptions) -> dict[str, str]:
+def sort_options(board: Board, opts: ViewOptions, average: bool = True) -> dict[str, str]:
     from eval_mm.leaderboard.table import shown_columns
 
-    out = {AVERAGE: "Average"}
+    out = {AVERAGE: "Average"} if average else {}
     out.update({c.key: f"{c.short} · {c.metric}" for c in shown_columns(board, opts)})
     return out
 
@@ -90,7 +90,11 @@ def render_page(snap: Snapshot) -> None:
     # Few elements, and the table's captions inside its own HTML: the page draws sooner.
     st.html(protocol_html(board, title=True))
     c1, c2, c3 = st.columns([2, 2, 1], vertical_alignment="bottom")
-    options = sort_options(board, opts)
+    shown = set(st.session_state.get("show") or [])
+    probe = cached_view(snap, board, replace(opts, sort=AVERAGE, all_metrics="all" in shown),
+                        False, False, -1)[0]
+    options = sort_options(board, replace(opts, all_metrics="all" in shown),
+                           bool(probe.average))
     url.choose("sort", list(options), AVERAGE)
     c1.selectbox("Sort by", list(options), key="sort", format_func=options.__getitem__)
     url.default("show")

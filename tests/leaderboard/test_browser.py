@@ -121,7 +121,7 @@ def test_local_board_shows_eight_task_columns_at_1280(site: tuple[str, Any, Path
 
 def test_snapshot_b_board_matches_the_source_table(site: tuple[str, Any, Path],
                                                    shots: Path) -> None:
-    page = open_page(site, f"board=pub-{SNAP_B}&all=1")
+    page = open_page(site, f"board=pub-{SNAP_B}&show=all")
     settle(page)
     shown = {(m, c): v for m, c, v in page.evaluate(CELLS_JS)}
     with open(REFERENCE / "reference_results.csv", encoding="utf-8") as f:
