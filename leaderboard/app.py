@@ -19,6 +19,7 @@ from eval_mm.leaderboard.ui import (
     task,
     url,
 )
+from eval_mm.leaderboard.ui.controls import reserve
 from eval_mm.leaderboard.ui.state import show_warnings, store
 
 PAGES = {
@@ -32,7 +33,7 @@ PAGES = {
 }
 # Use the width: the default wide layout pads 5rem on each side.
 PAGE_CSS = ("<style>.block-container{padding-left:1.5rem;padding-right:1.5rem;"
-            "padding-top:3.2rem}</style>")
+            "padding-top:2.6rem}</style>")
 
 
 def main() -> None:
@@ -42,12 +43,14 @@ def main() -> None:
     snap = store()
     url.default("view")
     url.choose("view", list(PAGES), url.VIEWS["overview"])
-    view = st.sidebar.radio("View", list(PAGES), key="view")
+    c_view, c_board, c_filter = st.columns([1.2, 3.3, 1.0], vertical_alignment="bottom")
+    # A selectbox, like the board picker: one widget kind fewer for the browser to load.
+    view = c_view.selectbox("View", list(PAGES), key="view")
+    reserve(c_board, c_filter)
     show_warnings(snap.warnings)
     PAGES[view](snap)
-    st.sidebar.caption(f"Results: {snap.root} · {len(snap.runs)} runs · "
-                       f"{len(snap.boards)} boards. New and changed runs appear by "
-                       "themselves within seconds.")
+    st.caption(f"Results: {snap.root} · {len(snap.runs)} runs · {len(snap.boards)} boards. "
+               "New and changed runs appear by themselves within seconds.")
     url.publish()
 
 

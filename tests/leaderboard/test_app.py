@@ -44,7 +44,7 @@ def test_overview_is_one_board_with_short_columns(store: Path,
     warnings = " ".join(w.value for w in at.warning) + " ".join(texts(at))
     assert "broken__model" in warnings and "half__model" in warnings
     assert len(at.get("download_button")) == 3
-    at.sidebar.selectbox(key="board").set_value("pub-snap-B").run()
+    at.selectbox(key="board").set_value("pub-snap-B").run()
     assert not at.exception
     page = html(at)
     assert "33.10" in page and "40.00" in page and "Paper X + Paper Y" in page
@@ -54,15 +54,15 @@ def test_overview_is_one_board_with_short_columns(store: Path,
 def test_the_address_restores_the_view_and_the_filters(store: Path,
                                                        monkeypatch: pytest.MonkeyPatch) -> None:
     at = start(store, monkeypatch, board="pub-snap-B", q="other", show="all,n")
-    assert at.sidebar.text_input(key="f_search").value == "other"
-    assert at.sidebar.toggle(key="f_on").value
+    assert at.text_input(key="f_search").value == "other"
+    assert at.toggle(key="f_on").value
     assert at.session_state["show"] == ["all", "n"]
     page = html(at)
     assert 'data-model="other/vlm"' in page and 'data-model="acme/vlm-small"' not in page
-    at.sidebar.radio(key="view").set_value("Sources").run()
+    at.selectbox(key="view").set_value("Sources").run()
     assert at.query_params["view"] == "sources" and at.query_params["q"] == "other"
-    at.sidebar.radio(key="view").set_value("Leaderboard").run()
-    assert at.sidebar.text_input(key="f_search").value == "other"  # kept across views
+    at.selectbox(key="view").set_value("Leaderboard").run()
+    assert at.text_input(key="f_search").value == "other"  # kept across views
 
 
 def test_ci_and_n_toggles(store: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -127,15 +127,15 @@ def test_compare_pareto_task_and_sources_views(store: Path,
                a="acme/vlm-small", b="acme/vlm-large")
     page = html(at)
     assert "B − A" in page and "+25.00" in page  # exact_match 87.5 - 62.5
-    at.sidebar.radio(key="view").set_value("Task details").run()
+    at.selectbox(key="view").set_value("Task details").run()
     assert not at.exception
     at.selectbox(key="task_task").set_value("japanese-heron-bench").run()
     assert not at.exception and any(d.value.shape == (1, 2) for d in at.dataframe)
-    at.sidebar.radio(key="view").set_value("Score vs size").run()
+    at.selectbox(key="view").set_value("Score vs size").run()
     assert not at.exception
-    at.sidebar.radio(key="view").set_value("Run card").run()
+    at.selectbox(key="view").set_value("Run card").run()
     assert not at.exception and "harness" in at.json[0].value
-    at.sidebar.radio(key="view").set_value("Sources").run()
+    at.selectbox(key="view").set_value("Sources").run()
     assert not at.exception and "Paper X + Paper Y" in html(at)
 
 
