@@ -50,15 +50,33 @@ def cached_view(snap: Snapshot, board: Board, opts: ViewOptions, show_n: bool,
     return built
 
 
-def protocol_html(board: Board, title: bool = False) -> str:
-    rows = "".join(f"<tr><th>{escape(k)}</th><td>{escape(v)}</td></tr>"
-                   for k, v in board.protocol)
+ALWAYS_SHOWN = ("Source", "Judge", "Judge prompts", "Judge prompt")
+
+
+def protocol_html(board: Board, title: bool = False, folded: bool = True) -> str:
+    """The board's protocol as a small table: source (linked), judge and judge prompts in
+    view, the rest (generation, notes, comparability) one click away in a <details>."""
+    link = dict(board.protocol).get("Link", "")
+
+    def row(k: str, v: str) -> str:
+        text = escape(v)
+        if k == "Source" and link.startswith("https://"):
+            text = (f'<a href="{escape(link)}" target="_blank" rel="noopener noreferrer">'
+                    f"{text}</a>")
+        return f"<tr><th>{escape(k)}</th><td>{text}</td></tr>"
+
+    lines = [(k, v) for k, v in board.protocol if not (folded and k == "Link")]
+    top = "".join(row(k, v) for k, v in lines if not folded or k in ALWAYS_SHOWN)
+    rest = "".join(row(k, v) for k, v in lines if folded and k not in ALWAYS_SHOWN)
+    more = (f'<details><summary>Generation, notes and comparability</summary>'
+            f'<table class="proto">{rest}</table></details>') if rest else ""
     head = f"<h3 class='board-title'>{escape(board.title)}</h3>" if title else ""
-    return ("<style>.proto{font-size:12.5px;color:#444;border-collapse:collapse;margin:0 0 4px}"
+    return ("<style>.proto{font-size:12.5px;color:#444;border-collapse:collapse;margin:0 0 2px}"
             ".proto th{text-align:left;font-weight:600;padding:1px 12px 1px 0;vertical-align:top;"
-            "white-space:nowrap}.proto td{padding:1px 0}.board-title{margin:0 0 6px;"
-            "font-size:1.5rem;font-weight:600}</style>"
-            f'{head}<table class="proto">{rows}</table>')
+            "white-space:nowrap;width:8.5em}.proto td{padding:1px 0}.board-title{margin:0 0 6px;"
+            "font-size:1.5rem;font-weight:600}details{font-size:12.5px;color:#444;margin:0 0 4px}"
+            "summary{cursor:pointer;color:#1f5fa8}</style>"
+            f'{head}<table class="proto">{top}</table>{more}')
 
 
 def sort_options(board: Board, opts: ViewOptions, average: bool = True) -> dict[str, str]:

@@ -44,5 +44,5 @@ def render_page(snap: Snapshot) -> None:
         st.subheader(board.title)
         st.caption(f"{len(board.models)} models · {len(board.columns)} columns · "
                    f"{len(board.cells)} numbers · board id {board.id}")
-        st.html(protocol_html(board))
+        st.html(protocol_html(board, folded=False))
         st.html(columns_html(board))
