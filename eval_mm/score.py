@@ -13,6 +13,7 @@ from eval_mm.core.aggregate import MetricSummary
 from eval_mm.core.sample import Message, Sample, TextPart
 from eval_mm.core.scoring import Score, ScoreContext, Scorer
 from eval_mm.generate import load_predictions
+from eval_mm.reasoning import reasoning_rule, reusable, score_outputs, with_reasoning_counts
 from eval_mm.store import (
     SAMPLES,
     SCORES_DIR,
@@ -76,6 +77,7 @@ def _to_record(sample_id: str, scorer: Scorer, score: Score) -> dict[str, Any]:
         "id": sample_id,
         "metric": scorer.id,
         "version": scorer.version,
+        "reasoning": reasoning_rule(scorer),
         "value": score.value,
         "reason": score.reason,
         "details": score.details,
@@ -97,10 +99,16 @@ def score_metric(
 ) -> list[Score]:
     """Scores of one metric for `samples`, reusing stored ones of the same version."""
     path = score_file(run_dir, scorer)
+    rule = reasoning_rule(scorer)
     stored = (
         {}
         if rescore
-        else {r["id"]: r for r in read_jsonl(path) if r.get("version") == scorer.version}
+        else {
+            r["id"]: r
+            for r in read_jsonl(path)
+            if r.get("version") == scorer.version
+            and reusable(r, rule, (predictions.get(r["id"]) or {}).get("output"))
+        }
     )
     # A stored score whose prediction changed since (regenerated) is stale.
     stored = {i: r for i, r in stored.items() if i in predictions}
@@ -123,7 +131,7 @@ def score_metric(
             scores = dict(
                 zip(
                     [s.id for s in ok],
-                    scorer.score(ok, [predictions[s.id]["output"] or "" for s in ok], ctx)
+                    score_outputs(scorer, ok, [predictions[s.id]["output"] or "" for s in ok], ctx)
                     if ok
                     else [],
                 )
@@ -157,6 +165,8 @@ def score_run(
         t0 = time.perf_counter()
         scores = score_metric(scorer, samples, predictions, run_dir, ctx, rescore, progress)
         scored_samples = [s for s in samples if s.id in predictions]
-        summaries[scorer.id] = scorer.aggregate(scored_samples, scores, breakdown_keys, ctx.seed)
+        summaries[scorer.id] = with_reasoning_counts(
+            scorer.aggregate(scored_samples, scores, breakdown_keys, ctx.seed), scores
+        )
         timings[scorer.id] = round(time.perf_counter() - t0, 3)
     return summaries, timings

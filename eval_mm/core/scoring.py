@@ -65,6 +65,11 @@ class Scorer(ABC):
     description: ClassVar[str] = ""
     # Metric kind, used by the leaderboard filters and the gate's default tolerance.
     kind: ClassVar[str] = "accuracy"  # accuracy | similarity | judge
+    # What a reasoning model's output becomes before scoring (spec tasks-2026.md §1, applied by
+    # `eval_mm.reasoning.score_outputs`): "strict" (the answer after the last </think>),
+    # "legacy" (the reference's strip) or "raw". None: "raw" for ids ending in `_legacy`,
+    # `_legacy_random` or `_original` (they reproduce scorers that strip nothing), else "strict".
+    reasoning: ClassVar[str | None] = None
 
     @property
     def key(self) -> str:
