@@ -1,16 +1,18 @@
 """Pieces shared by several task plugins: image conversion, the multiple-choice prompt,
-the Asagi instruction sentences and row filtering (spec tasks.md §0.2, §0.4, §5, §9)."""
+the Asagi instruction sentences, row filtering, loading every config of a dataset (spec
+tasks.md §0.2, §0.4, §5, §9) and the base of the English short-answer tasks (tasks-2026.md §5)."""
 
 from __future__ import annotations
 
 import base64
 import io
-from collections.abc import Callable, Iterable, Sequence
-from typing import Any
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from typing import Any, ClassVar
 
 from PIL import Image
 
-from eval_mm.core.task import Task
+from eval_mm.core.sample import Sample, user_turn
+from eval_mm.core.task import DatasetRef, Task
 from eval_mm.errors import UserError
 
 LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
@@ -43,6 +45,43 @@ def to_rgb(image: Any) -> Image.Image:
 def decode_base64_image(data: str) -> Image.Image:
     """CC-OCR stores images as base64 strings."""
     return Image.open(io.BytesIO(base64.b64decode(data))).convert("RGB")
+
+
+def image_from_data(value: Any) -> Image.Image:
+    """An image stored as raw bytes, a base64 string (optionally a `data:` URL) or an Image."""
+    if isinstance(value, (bytes, bytearray)):
+        return Image.open(io.BytesIO(bytes(value))).convert("RGB")
+    if isinstance(value, str):
+        return decode_base64_image(value.split(",", 1)[1] if value.startswith("data:") else value)
+    return to_rgb(value)
+
+
+def load_all_configs(task: Task, wanted: Sequence[str] | None = None) -> Any:
+    """Every config of the task's hub dataset (or the `wanted` ones), concatenated in the
+    hub's config order, which the run card records (JMMMU and MMMU: one config a subject)."""
+    import datasets
+
+    from eval_mm.data import load_hub, resolved_revision
+
+    ref = task.dataset
+    assert ref is not None
+    try:
+        configs = datasets.get_dataset_config_names(ref.id, revision=ref.revision)
+    except Exception as exc:  # offline or no access
+        raise UserError(
+            f"could not list the configs of {ref.id} on the hub ({type(exc).__name__}); point "
+            f"the task at a local copy holding all of them with --data PATH or EVAL_MM_DATA_DIR"
+        ) from None
+    order = [c for c in configs if wanted is None or c in wanted]
+    loaded = [load_hub(DatasetRef(ref.id, ref.split, c, ref.revision)) for c in order]
+    task.data_info = {
+        "source": "hub",
+        **ref.to_json(),
+        "resolved_revision": resolved_revision(ref),
+        "configs": order,
+        "rows": sum(len(d) for d in loaded),
+    }
+    return datasets.concatenate_datasets(loaded)
 
 
 def option_lines(options: Sequence[str]) -> str:
@@ -89,3 +128,50 @@ def filter_by_column(
     if len(kept) == 0:
         raise UserError(f"{task.id}: no rows left after the filter {description}")
     return kept
+
+
+# ---------------------------------------------------------------- English companion tasks
+
+# lmms-eval post-prompts, also used by llm-jp-eval-mm (spec tasks-2026.md §5.0).
+P_MC = "\nAnswer with the option's letter from the given choices directly."
+P_WORD = "\nAnswer the question with a single word."
+P_PHRASE = "\nAnswer the question using a single word or phrase."
+
+
+class ShortAnswerTask(Task):
+    """One image and a question with a post-prompt per variant; gold answers from a column.
+
+    Subclasses set `columns`, `id_column` (None: the row index) and `post_prompts`, and may
+    override `question`, `golds` and `metadata`."""
+
+    columns: ClassVar[tuple[str, ...]] = ("image", "question")
+    id_column: ClassVar[str | None] = None
+    post_prompts: ClassVar[dict[str, str]] = {"llmjp": ""}
+    group = "english"
+
+    def question(self, row: dict[str, Any]) -> str:
+        return str(row["question"])
+
+    def golds(self, row: dict[str, Any]) -> list[str]:
+        return [str(a) for a in row["answers"]]
+
+    def metadata(self, row: dict[str, Any]) -> dict[str, Any]:
+        return {}
+
+    def image(self, row: dict[str, Any]) -> Image.Image:
+        return to_rgb(row["image"])
+
+    def build_samples(self, rows: Iterable[dict[str, Any]]) -> Iterator[Sample]:
+        suffix = self.post_prompts[self.prompt_variant]
+        for index, row in enumerate(rows):
+            require_columns(self.id, row, self.columns)
+            golds = self.golds(row)
+            yield Sample(
+                id=str(index if self.id_column is None else row[self.id_column]),
+                messages=user_turn(self.question(row) + suffix, [self.image(row)]),
+                references=golds,
+                metadata={"oracle_answer": golds[0] if golds else "", **self.metadata(row)},
+            )
+
+    def prompt_templates(self) -> dict[str, str]:
+        return {"prompt": "{question}" + self.post_prompts[self.prompt_variant]}
