@@ -96,6 +96,15 @@ def mc_prompt(question: str, options: Sequence[str]) -> str:
     return question + "\n" + option_lines(options) + "\n\n" + MC_INSTRUCTION
 
 
+def as_records(value: Any) -> list[dict[str, Any]]:
+    """A list-of-structs column as a list of dicts. A copy saved with `Sequence(struct)`
+    features comes back from `datasets` as a dict of lists; both shapes hold the same records."""
+    if isinstance(value, dict):
+        keys = list(value)
+        return [dict(zip(keys, values, strict=True)) for values in zip(*(value[k] for k in keys))]
+    return list(value or [])
+
+
 def require_columns(task_id: str, row: dict[str, Any], columns: Iterable[str]) -> None:
     missing = [c for c in columns if c not in row]
     if missing:

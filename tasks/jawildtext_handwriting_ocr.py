@@ -9,14 +9,14 @@ page loses heavily (kept, as published). Generation default 2048 new tokens (pag
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 from eval_mm.core.model import GenerationConfig
 from eval_mm.core.sample import Sample, user_turn
 from eval_mm.core.task import DatasetRef, Task
 from eval_mm.registries import register_task
-from eval_mm.tasks._common import require_columns, to_rgb
+from eval_mm.tasks._common import as_records, require_columns, to_rgb
 
 # One real newline after "OCR:", then backslash + n as two characters (the reference) [V].
 PROMPT = (
@@ -34,9 +34,10 @@ def _centroid(annotation: dict[str, Any]) -> tuple[float, float]:
     )
 
 
-def gold_text(polygons: Sequence[dict[str, Any]] | None) -> str:
-    """Annotations top-to-bottom, then left-to-right by centroid; texts joined by newlines."""
-    ordered = sorted(polygons or [], key=_centroid)
+def gold_text(polygons: Any) -> str:
+    """Annotations top-to-bottom, then left-to-right by centroid; texts joined by newlines
+    (a list of structs, or the dict of lists a `Sequence(struct)` copy gives)."""
+    ordered = sorted(as_records(polygons), key=_centroid)
     return "\n".join(str(a["text"]) for a in ordered if a.get("text"))
 
 

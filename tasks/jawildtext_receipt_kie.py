@@ -16,7 +16,7 @@ from eval_mm.core.sample import Sample, user_turn
 from eval_mm.core.task import DatasetRef, Task
 from eval_mm.metrics.receipt_kie import FIELDS, ITEM_FIELDS
 from eval_mm.registries import register_task
-from eval_mm.tasks._common import require_columns, to_rgb
+from eval_mm.tasks._common import as_records, require_columns, to_rgb
 
 PROMPT = (
     "レシート画像からキー情報を抽出し、JSON形式で返してください。 "
@@ -40,7 +40,7 @@ def gold_json(fields: dict[str, Any] | None) -> str:
     gold: dict[str, Any] = {f: _value(fields.get(f)) for f in FIELDS}
     gold["line_items"] = [
         {sub: _value(item.get(sub)) for sub in ITEM_FIELDS}
-        for item in fields.get("line_items") or []
+        for item in as_records(fields.get("line_items"))
         if isinstance(item, dict)
     ]
     return json.dumps(gold, ensure_ascii=False)
