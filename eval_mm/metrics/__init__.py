@@ -19,14 +19,26 @@ correct when any gold matches, "best" = the best gold counts):
 | `cvqa_acc_legacy`, `cvqa_acc` | cvqa | `options` (strict) | mean; `extra.unparsed`, `reasons` |
 | `jic_acc_legacy`, `jic_acc` | jic | `domain`, `category_set` (strict) | macro over domains; `extra.domains`, `micro`, `domain_none` |
 | `jmmmu_acc`, `jmmmu_acc_legacy`, `jmmmu_acc_legacy_random` | jmmmu | `question_type`, `options`, `subject` (or id `test_<Subject>_<n>`) | micro; `extra.ca`, `cs`, `subjects`, `domains`, `mc_unparsed` (+ `seed`, `random_picks`) |
+| `mmmu_acc`, `mmmu_acc_legacy`, `mmmu_acc_official` | mmmu | `question_type`, `options`, `subject` (or id `validation_<Subject>_<n>`) | micro; `extra.subjects`, `domains`, `mc_unparsed` (+ `random_picks`) |
+| `vqa_acc` | vqa | - | mean of leave-one-out VQA accuracy over all golds |
+| `relaxed_acc`, `chartqapro_acc` | chart | chartqapro: `answer_last`, `year_flags`, `question_type` | mean (any gold); `extra.question_types` |
+| `substring_acc_legacy` | substring | - | mean (any gold contained) |
+| `ai2d_acc`, `ai2d_acc_legacy` | ai2d | `options` (strict) | mean; `extra.unparsed`, `reasons` |
+| `jwt_cer_sim`, `jwt_cer_sim_legacy` | handwriting | - | mean; `extra.cer_micro`, `clipped` |
+| `jwt_kie_f1`, `jwt_kie_f1_legacy` | receipt_kie | - (gold JSON in `references[0]`) | mean F1; `extra.precision`, `recall`, `parse_error_count`, `field_<name>` (+ `field_acc_present_<name>`) |
+| `jammeval_mcq_regex_acc` | final_answer | `options` | mean; `extra.unparsed` |
 
 Unscored reasons: `no_reference` (empty reference list), `no_options`, `no_answer_type`,
-`no_category_set`, `gold_not_yes_no`; `not_applicable` items are moved out of the unscored
+`no_category_set`, `gold_not_yes_no`, `bad_reference`, and for `jwt_kie_f1_legacy` the outputs
+on which the reference scorer raises (`non_object_json`, `bad_line_items`, `json_too_deep`); `not_applicable` items are moved out of the unscored
 counts into `extra["not_applicable"]`. Unparsed multiple-choice answers are wrong (0), never
 unscored, and counted.
 
 Pure building blocks for other code: `normalize` (the §1 normalisers, defined once),
 `choice` (MC extraction `extract_legacy` / `extract_strict`), `open_answer` (JMMMU open
-parsing), `judge_parsing` (1-5 and Heron judge reply parsers) and `heron` (Heron relative-score
-aggregation) — the judge scorers themselves live in `eval_mm.judges`.
+parsing), `judge_parsing` (1-5 and Heron judge reply parsers), `yes_no` (`correct: yes|no`
+verdicts), `final_answer` (`\\boxed{}` and "Answer: X" extraction) and `heron` (Heron
+relative-score aggregation) — the judge scorers themselves live in `eval_mm.judges`
+(`jwt_board_acc*`, `jammeval_acc*` on the shared yes/no base). What each metric scores of a
+reasoning model's output is its `reasoning` rule (`eval_mm.reasoning`).
 """
