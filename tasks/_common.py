@@ -147,16 +147,18 @@ P_WORD = "\nAnswer the question with a single word."
 P_PHRASE = "\nAnswer the question using a single word or phrase."
 
 
-class ShortAnswerTask(Task):
-    """One image and a question with a post-prompt per variant; gold answers from a column.
+class SimpleTask(Task):
+    """One user turn: the row's images, then its question with the variant's post-prompt;
+    golds from the row; the sample id is `id_column` or the row index.
 
-    Subclasses set `columns`, `id_column` (None: the row index) and `post_prompts`, and may
-    override `question`, `golds` and `metadata`."""
+    Subclasses set `columns`, `id_column`, `post_prompts` (one per prompt variant) and
+    `judged` (the judge then sees the prompt as sent), and override what differs: `question`,
+    `golds`, `images`, `metadata`."""
 
     columns: ClassVar[tuple[str, ...]] = ("image", "question")
     id_column: ClassVar[str | None] = None
     post_prompts: ClassVar[dict[str, str]] = {"llmjp": ""}
-    group = "english"
+    judged: ClassVar[bool] = False
 
     def question(self, row: dict[str, Any]) -> str:
         return str(row["question"])
@@ -167,19 +169,21 @@ class ShortAnswerTask(Task):
     def metadata(self, row: dict[str, Any]) -> dict[str, Any]:
         return {}
 
-    def image(self, row: dict[str, Any]) -> Image.Image:
-        return to_rgb(row["image"])
+    def images(self, row: dict[str, Any]) -> list[Image.Image]:
+        return [to_rgb(row["image"])]
 
     def build_samples(self, rows: Iterable[dict[str, Any]]) -> Iterator[Sample]:
         suffix = self.post_prompts[self.prompt_variant]
         for index, row in enumerate(rows):
             require_columns(self.id, row, self.columns)
             golds = self.golds(row)
+            prompt = self.question(row) + suffix
             yield Sample(
                 id=str(index if self.id_column is None else row[self.id_column]),
-                messages=user_turn(self.question(row) + suffix, [self.image(row)]),
+                messages=user_turn(prompt, self.images(row)),
                 references=golds,
                 metadata={"oracle_answer": golds[0] if golds else "", **self.metadata(row)},
+                judge_question=prompt if self.judged else None,
             )
 
     def prompt_templates(self) -> dict[str, str]:

@@ -11,11 +11,11 @@ from typing import Any, ClassVar
 from eval_mm.core.task import DatasetRef
 from eval_mm.errors import UserError
 from eval_mm.registries import register_task
-from eval_mm.tasks._common import LETTERS, P_MC, ShortAnswerTask, option_lines
+from eval_mm.tasks._common import LETTERS, P_MC, SimpleTask, option_lines
 
 
 @register_task
-class AI2D(ShortAnswerTask):
+class AI2D(SimpleTask):
     id = "ai2d"
     short_name = "AI2D"
     version = "1"

@@ -9,11 +9,11 @@ from typing import Any, ClassVar
 
 from eval_mm.core.task import DatasetRef
 from eval_mm.registries import register_task
-from eval_mm.tasks._common import P_WORD, ShortAnswerTask
+from eval_mm.tasks._common import P_WORD, SimpleTask
 
 
 @register_task
-class ChartQA(ShortAnswerTask):
+class ChartQA(SimpleTask):
     id = "chartqa"
     short_name = "ChartQA"
     version = "1"
@@ -21,6 +21,7 @@ class ChartQA(ShortAnswerTask):
     dataset = DatasetRef("lmms-lab/ChartQA", "test", None, "main")
     metrics = ("relaxed_acc", "substring_acc_legacy")
     primary_metric = "relaxed_acc"
+    group = "english"
     breakdown_keys = ("split",)
     columns: ClassVar[tuple[str, ...]] = ("image", "question", "answer", "type")
     post_prompts: ClassVar[dict[str, str]] = {"llmjp": P_WORD}

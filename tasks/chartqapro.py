@@ -17,7 +17,7 @@ from PIL import Image
 
 from eval_mm.core.task import DatasetRef
 from eval_mm.registries import register_task
-from eval_mm.tasks._common import P_WORD, ShortAnswerTask, image_from_data
+from eval_mm.tasks._common import P_WORD, SimpleTask, image_from_data
 
 CONVERSATIONAL = "Conversational"
 
@@ -27,7 +27,7 @@ def _texts(value: Any) -> list[str]:
 
 
 @register_task
-class ChartQAPro(ShortAnswerTask):
+class ChartQAPro(SimpleTask):
     id = "chartqapro"
     short_name = "ChartQAPro"
     version = "1"
@@ -35,6 +35,7 @@ class ChartQAPro(ShortAnswerTask):
     dataset = DatasetRef("ahmed-masry/ChartQAPro", "test", None, "main")
     metrics = ("chartqapro_acc", "substring_acc_legacy")
     primary_metric = "chartqapro_acc"
+    group = "english"
     breakdown_keys = ("question_type",)
     prompt_variants = ("llmjp", "full")
     columns: ClassVar[tuple[str, ...]] = ("Question", "Answer", "Question Type", "Year", "image")
@@ -67,8 +68,8 @@ class ChartQAPro(ShortAnswerTask):
             "oracle_answer": answers[-1],
         }
 
-    def image(self, row: dict[str, Any]) -> Image.Image:
-        return image_from_data(row["image"])
+    def images(self, row: dict[str, Any]) -> list[Image.Image]:
+        return [image_from_data(row["image"])]
 
     def prompt_templates(self) -> dict[str, str]:
         if self.prompt_variant == "full":

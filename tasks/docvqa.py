@@ -8,11 +8,11 @@ from typing import Any, ClassVar
 
 from eval_mm.core.task import DatasetRef
 from eval_mm.registries import register_task
-from eval_mm.tasks._common import P_PHRASE, ShortAnswerTask
+from eval_mm.tasks._common import P_PHRASE, SimpleTask
 
 
 @register_task
-class DocVQA(ShortAnswerTask):
+class DocVQA(SimpleTask):
     id = "docvqa"
     short_name = "DocVQA"
     aliases = ("docvqa-val",)
@@ -21,6 +21,7 @@ class DocVQA(ShortAnswerTask):
     dataset = DatasetRef("lmms-lab/DocVQA", "validation", "DocVQA", "main")
     metrics = ("anls", "anls_lmms", "substring_acc_legacy")
     primary_metric = "anls"
+    group = "english"
     columns: ClassVar[tuple[str, ...]] = ("questionId", "question", "image", "answers")
     id_column: ClassVar[str | None] = "questionId"
     post_prompts: ClassVar[dict[str, str]] = {"llmjp": P_PHRASE}

@@ -12,16 +12,14 @@ instruction (`direct`). The Heron-Bench context is shown to neither model nor gr
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
 from typing import Any, ClassVar
 
 from PIL import Image
 
-from eval_mm.core.sample import Sample, user_turn
-from eval_mm.core.task import DatasetRef, Task
+from eval_mm.core.task import DatasetRef
 from eval_mm.errors import UserError
 from eval_mm.registries import register_task
-from eval_mm.tasks._common import LETTERS, option_lines, require_columns, to_rgb
+from eval_mm.tasks._common import LETTERS, SimpleTask, option_lines, to_rgb
 
 OPEN_SUFFIX = {
     "direct": "\n上記の質問に対して、正確かつ簡潔に答えてください。",
@@ -36,39 +34,24 @@ MCQ_SUFFIX = {
 REPO = "llm-jp/JAMMEval"
 
 
-class _JammevalTask(Task):
-    config: ClassVar[str]
+class _JammevalTask(SimpleTask):
     image_column: ClassVar[str] = "image"  # "images": a list, in order
     metrics: ClassVar[tuple[str, ...]] = ("jammeval_acc", "jammeval_acc_v0")
     primary_metric = "jammeval_acc"
     prompt_variants: ClassVar[tuple[str, ...]] = ("direct", "cot")
     group = "jammeval"
+    id_column: ClassVar[str | None] = "original_id"
+    post_prompts: ClassVar[dict[str, str]] = OPEN_SUFFIX
+    judged: ClassVar[bool] = True  # the grader sees the full prompt, suffix included
+
+    columns: ClassVar[tuple[str, ...]] = ("original_id", "image", "question", "answer")
 
     def images(self, row: dict[str, Any]) -> list[Image.Image]:
         value = row[self.image_column]
         return [to_rgb(v) for v in value] if isinstance(value, list) else [to_rgb(value)]
 
-    def prompt(self, row: dict[str, Any]) -> str:
-        return str(row["question"]) + OPEN_SUFFIX[self.prompt_variant]
-
-    def gold(self, row: dict[str, Any]) -> tuple[str, dict[str, Any]]:
-        return str(row["answer"]), {}
-
-    def build_samples(self, rows: Iterable[dict[str, Any]]) -> Iterator[Sample]:
-        for row in rows:
-            require_columns(self.id, row, ("original_id", self.image_column, "question", "answer"))
-            prompt = self.prompt(row)
-            gold, meta = self.gold(row)
-            yield Sample(
-                id=str(row["original_id"]),
-                messages=user_turn(prompt, self.images(row)),
-                references=[gold],
-                metadata=meta,
-                judge_question=prompt,  # the grader sees the full prompt, suffix included
-            )
-
-    def prompt_templates(self) -> dict[str, str]:
-        return {"prompt": "{question}" + OPEN_SUFFIX[self.prompt_variant]}
+    def golds(self, row: dict[str, Any]) -> list[str]:
+        return [str(row["answer"])]
 
 
 def _ref(config: str) -> DatasetRef:
@@ -84,8 +67,8 @@ class JammevalHeronBench(_JammevalTask):
     dataset = _ref("Heron-Bench-Refined")
     breakdown_keys = ("image_category",)
 
-    def gold(self, row: dict[str, Any]) -> tuple[str, dict[str, Any]]:
-        return str(row["answer"]), {"image_category": str(row.get("image_category", ""))}
+    def metadata(self, row: dict[str, Any]) -> dict[str, Any]:
+        return {"image_category": str(row.get("image_category", ""))}
 
 
 @register_task
@@ -122,6 +105,7 @@ class JammevalJaMultiImageVqa(_JammevalTask):
     description = "JAMMEval JA-Multi-Image-VQA-Refined: multi-image questions, yes/no grader"
     dataset = _ref("JA-Multi-Image-VQA-Refined")
     image_column = "images"
+    columns = ("original_id", "images", "question", "answer")
 
 
 @register_task
@@ -144,22 +128,23 @@ class JammevalCvqa(_JammevalTask):
     breakdown_keys = ("category",)
     prompt_variants = ("cot", "direct")
 
-    def prompt(self, row: dict[str, Any]) -> str:
-        options = [str(o) for o in row["options"]]
-        return str(row["question"]) + "\n" + option_lines(options) + MCQ_SUFFIX[self.prompt_variant]
+    post_prompts: ClassVar[dict[str, str]] = MCQ_SUFFIX
 
-    def gold(self, row: dict[str, Any]) -> tuple[str, dict[str, Any]]:
-        options = [str(o) for o in row["options"]]
+    def question(self, row: dict[str, Any]) -> str:
+        return str(row["question"]) + "\n" + option_lines([str(o) for o in row["options"]])
+
+    def golds(self, row: dict[str, Any]) -> list[str]:
         index = int(row["answer"])
-        if not 0 <= index < len(options):
+        if not 0 <= index < len(row["options"]):
             raise UserError(f"{self.id}: answer {index} of {row['original_id']} is not an option")
-        letter = LETTERS[index]
-        meta = {
-            "options": options,
+        return [LETTERS[index]]
+
+    def metadata(self, row: dict[str, Any]) -> dict[str, Any]:
+        return {
+            "options": [str(o) for o in row["options"]],
             "category": str(row.get("Category", "")),
-            "oracle_answer": f"Answer: {letter}",
+            "oracle_answer": f"Answer: {self.golds(row)[0]}",
         }
-        return letter, meta
 
     def prompt_templates(self) -> dict[str, str]:
         return {"prompt": "{question}\n{A. option lines}" + MCQ_SUFFIX[self.prompt_variant]}

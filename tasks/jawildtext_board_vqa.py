@@ -8,13 +8,11 @@ The judge sees the question with the boxed-answer suffix (as the reference). Hea
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
-from typing import Any
+from typing import Any, ClassVar
 
-from eval_mm.core.sample import Sample, user_turn
-from eval_mm.core.task import DatasetRef, Task
+from eval_mm.core.task import DatasetRef
 from eval_mm.registries import register_task
-from eval_mm.tasks._common import require_columns, to_rgb
+from eval_mm.tasks._common import SimpleTask
 
 # Starts with a newline; one backslash before "boxed" [V].
 SUFFIX = (
@@ -24,7 +22,7 @@ SUFFIX = (
 
 
 @register_task
-class JaWildTextBoardVqa(Task):
+class JaWildTextBoardVqa(SimpleTask):
     id = "jawildtext-board-vqa"
     short_name = "JWTxt-Board"
     aliases = ("jwt-board", "dense-stvqa")
@@ -34,19 +32,15 @@ class JaWildTextBoardVqa(Task):
     metrics = ("jwt_board_acc", "jwt_board_acc_legacy")
     primary_metric = "jwt_board_acc"
     group = "judge"
+    columns: ClassVar[tuple[str, ...]] = ("image", "question", "answer")  # id: row index [V]
+    post_prompts: ClassVar[dict[str, str]] = {"llmjp": SUFFIX}
+    judged: ClassVar[bool] = True
 
-    def build_samples(self, rows: Iterable[dict[str, Any]]) -> Iterator[Sample]:
-        for index, row in enumerate(rows):
-            require_columns(self.id, row, ("image", "question", "answer"))
-            prompt = str(row["question"] or "") + SUFFIX
-            gold = str(row["answer"] or "")
-            yield Sample(
-                id=str(index),  # row index, as the reference [V]
-                messages=user_turn(prompt, [to_rgb(row["image"])]),
-                references=[gold],
-                metadata={"oracle_answer": f"\\boxed{{{gold}}}"},
-                judge_question=prompt,
-            )
+    def question(self, row: dict[str, Any]) -> str:
+        return str(row["question"] or "")
 
-    def prompt_templates(self) -> dict[str, str]:
-        return {"prompt": "{question}" + SUFFIX}
+    def golds(self, row: dict[str, Any]) -> list[str]:
+        return [str(row["answer"] or "")]
+
+    def metadata(self, row: dict[str, Any]) -> dict[str, Any]:
+        return {"oracle_answer": f"\\boxed{{{self.golds(row)[0]}}}"}

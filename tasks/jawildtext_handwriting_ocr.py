@@ -9,14 +9,12 @@ page loses heavily (kept, as published). Generation default 2048 new tokens (pag
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
-from typing import Any
+from typing import Any, ClassVar
 
 from eval_mm.core.model import GenerationConfig
-from eval_mm.core.sample import Sample, user_turn
-from eval_mm.core.task import DatasetRef, Task
+from eval_mm.core.task import DatasetRef
 from eval_mm.registries import register_task
-from eval_mm.tasks._common import as_records, require_columns, to_rgb
+from eval_mm.tasks._common import SimpleTask, as_records
 
 # One real newline after "OCR:", then backslash + n as two characters (the reference) [V].
 PROMPT = (
@@ -42,7 +40,7 @@ def gold_text(polygons: Any) -> str:
 
 
 @register_task
-class JaWildTextHandwritingOcr(Task):
+class JaWildTextHandwritingOcr(SimpleTask):
     id = "jawildtext-handwriting-ocr"
     short_name = "JWTxt-HW"
     aliases = ("jwt-hw",)
@@ -53,15 +51,13 @@ class JaWildTextHandwritingOcr(Task):
     primary_metric = "jwt_cer_sim"
     generation = GenerationConfig(max_new_tokens=2048)
     group = "ocr"
+    columns: ClassVar[tuple[str, ...]] = ("image", "polygons")  # sample id: the row index [V]
 
-    def build_samples(self, rows: Iterable[dict[str, Any]]) -> Iterator[Sample]:
-        for index, row in enumerate(rows):
-            require_columns(self.id, row, ("image", "polygons"))
-            yield Sample(
-                id=str(index),  # row index, as the reference [V]
-                messages=user_turn(PROMPT, [to_rgb(row["image"])]),
-                references=[gold_text(row["polygons"])],
-            )
+    def question(self, row: dict[str, Any]) -> str:
+        return PROMPT
+
+    def golds(self, row: dict[str, Any]) -> list[str]:
+        return [gold_text(row["polygons"])]
 
     def prompt_templates(self) -> dict[str, str]:
         return {"prompt": PROMPT}

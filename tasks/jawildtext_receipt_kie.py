@@ -8,15 +8,13 @@ null and no `line_items`. Generation default 2048 new tokens (256 truncates long
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Iterator
-from typing import Any
+from typing import Any, ClassVar
 
 from eval_mm.core.model import GenerationConfig
-from eval_mm.core.sample import Sample, user_turn
-from eval_mm.core.task import DatasetRef, Task
+from eval_mm.core.task import DatasetRef
 from eval_mm.metrics.receipt_kie import FIELDS, ITEM_FIELDS
 from eval_mm.registries import register_task
-from eval_mm.tasks._common import as_records, require_columns, to_rgb
+from eval_mm.tasks._common import SimpleTask, as_records
 
 PROMPT = (
     "レシート画像からキー情報を抽出し、JSON形式で返してください。 "
@@ -47,7 +45,7 @@ def gold_json(fields: dict[str, Any] | None) -> str:
 
 
 @register_task
-class JaWildTextReceiptKie(Task):
+class JaWildTextReceiptKie(SimpleTask):
     id = "jawildtext-receipt-kie"
     short_name = "JWTxt-Receipt"
     aliases = ("jwt-receipt",)
@@ -58,15 +56,13 @@ class JaWildTextReceiptKie(Task):
     primary_metric = "jwt_kie_f1"
     generation = GenerationConfig(max_new_tokens=2048)
     group = "ocr"
+    columns: ClassVar[tuple[str, ...]] = ("image", "fields")  # sample id: the row index [V]
 
-    def build_samples(self, rows: Iterable[dict[str, Any]]) -> Iterator[Sample]:
-        for index, row in enumerate(rows):
-            require_columns(self.id, row, ("image", "fields"))
-            yield Sample(
-                id=str(index),  # row index, as the reference [V]
-                messages=user_turn(PROMPT, [to_rgb(row["image"])]),
-                references=[gold_json(row["fields"])],
-            )
+    def question(self, row: dict[str, Any]) -> str:
+        return PROMPT
+
+    def golds(self, row: dict[str, Any]) -> list[str]:
+        return [gold_json(row["fields"])]
 
     def prompt_templates(self) -> dict[str, str]:
         return {"prompt": PROMPT}

@@ -8,19 +8,15 @@ id `llava-bench-in-the-wild-ja` is reserved until its data layout is specified."
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
-from typing import Any
+from typing import Any, ClassVar
 
-from eval_mm.core.sample import Sample, user_turn
-from eval_mm.core.task import DatasetRef, Task
+from eval_mm.core.task import DatasetRef
 from eval_mm.registries import register_task
-from eval_mm.tasks._common import require_columns, to_rgb
-
-COLUMNS = ("question_id", "question", "gpt_answer", "image")
+from eval_mm.tasks._common import SimpleTask
 
 
 @register_task
-class LlavaBenchInTheWildEn(Task):
+class LlavaBenchInTheWildEn(SimpleTask):
     id = "llava-bench-in-the-wild-en"
     short_name = "LLAVA"
     aliases = ("llava-bench", "llava", "llava-bench-in-the-wild")
@@ -31,18 +27,12 @@ class LlavaBenchInTheWildEn(Task):
     primary_metric = "judge_1to5"
     breakdown_keys = ("category",)
     group = "judge"
+    columns: ClassVar[tuple[str, ...]] = ("question_id", "question", "gpt_answer", "image")
+    id_column: ClassVar[str | None] = "question_id"
+    judged: ClassVar[bool] = True  # the judge sees the question, which is the whole prompt
 
-    def build_samples(self, rows: Iterable[dict[str, Any]]) -> Iterator[Sample]:
-        for row in rows:
-            require_columns(self.id, row, COLUMNS)
-            question = str(row["question"])
-            yield Sample(
-                id=str(row["question_id"]),
-                messages=user_turn(question, [to_rgb(row["image"])]),
-                references=[str(row["gpt_answer"])],
-                metadata={"category": str(row.get("category", ""))},
-                judge_question=question,
-            )
+    def golds(self, row: dict[str, Any]) -> list[str]:
+        return [str(row["gpt_answer"])]
 
-    def prompt_templates(self) -> dict[str, str]:
-        return {"prompt": "{question}"}
+    def metadata(self, row: dict[str, Any]) -> dict[str, Any]:
+        return {"category": str(row.get("category", ""))}

@@ -9,13 +9,13 @@ from typing import Any, ClassVar
 
 from eval_mm.core.task import DatasetRef
 from eval_mm.registries import register_task
-from eval_mm.tasks._common import P_PHRASE, ShortAnswerTask
+from eval_mm.tasks._common import P_PHRASE, SimpleTask
 
 UNANSWERABLE = "\nWhen the provided information is insufficient, respond with 'Unanswerable'."
 
 
 @register_task
-class OKVQA(ShortAnswerTask):
+class OKVQA(SimpleTask):
     id = "okvqa"
     short_name = "OK-VQA"
     aliases = ("ok-vqa",)
@@ -24,6 +24,7 @@ class OKVQA(ShortAnswerTask):
     dataset = DatasetRef("lmms-lab/OK-VQA", "val2014", None, "main")
     metrics = ("vqa_acc", "substring_acc_legacy")
     primary_metric = "vqa_acc"
+    group = "english"
     breakdown_keys = ("question_type",)
     prompt_variants = ("llmjp", "lmms")
     columns: ClassVar[tuple[str, ...]] = ("question_id", "question", "image", "answers")

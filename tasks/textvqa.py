@@ -10,11 +10,11 @@ from typing import Any, ClassVar
 
 from eval_mm.core.task import DatasetRef
 from eval_mm.registries import register_task
-from eval_mm.tasks._common import P_PHRASE, ShortAnswerTask
+from eval_mm.tasks._common import P_PHRASE, SimpleTask
 
 
 @register_task
-class TextVQA(ShortAnswerTask):
+class TextVQA(SimpleTask):
     id = "textvqa"
     short_name = "TextVQA"
     aliases = ("textvqa-val",)
@@ -23,6 +23,7 @@ class TextVQA(ShortAnswerTask):
     dataset = DatasetRef("lmms-lab/textvqa", "validation", None, "main")
     metrics = ("vqa_acc", "substring_acc_legacy")
     primary_metric = "vqa_acc"
+    group = "english"
     prompt_variants = ("llmjp", "lmms")
     columns: ClassVar[tuple[str, ...]] = ("question_id", "question", "image", "answers")
     id_column: ClassVar[str | None] = "question_id"

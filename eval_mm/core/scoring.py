@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from abc import ABC
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -101,7 +101,7 @@ class Scorer(ABC):
         """Default: mean x scale with a seeded bootstrap CI, and breakdowns by metadata keys.
 
         `samples[i]` is the sample of `scores[i]` (text only; images are not kept)."""
-        return summarise(
+        summary = summarise(
             [s.value for s in scores],
             [s.reason for s in scores],
             [s.metadata for s in samples],
@@ -109,6 +109,13 @@ class Scorer(ABC):
             scale=self.scale,
             seed=seed,
         )
+        extra = self.summary_extra(samples, scores)
+        return replace(summary, extra={**summary.extra, **extra}) if extra else summary
+
+    def summary_extra(self, samples: Sequence[Sample], scores: Sequence[Score]) -> dict[str, Any]:
+        """Named sub-numbers the default aggregation reports beside the mean (unparsed
+        counts, per-type means, ...); none by default."""
+        return {}
 
     def preflight(self, ctx: ScoreContext) -> None:
         """Check, before any generation starts, that scoring can run (API keys etc.);

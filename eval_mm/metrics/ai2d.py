@@ -6,10 +6,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import replace
-from typing import ClassVar
+from typing import Any, ClassVar
 
-from eval_mm.core.aggregate import MetricSummary
 from eval_mm.core.sample import Sample
 from eval_mm.core.scoring import Score, Scorer
 from eval_mm.metrics.base import mc_strict_score, reason_counts, unparsed_count
@@ -33,17 +31,8 @@ def ai2d_legacy_letter(text: str) -> str | None:
 class _Letters(Scorer):
     kind: ClassVar[str] = "accuracy"
 
-    def aggregate(
-        self,
-        samples: Sequence[Sample],
-        scores: Sequence[Score],
-        breakdown_keys: Sequence[str] = (),
-        seed: int = 0,
-    ) -> MetricSummary:
-        summary = super().aggregate(samples, scores, breakdown_keys, seed)
-        extra = {**summary.extra, "unparsed": unparsed_count(scores),
-                 "reasons": reason_counts(scores)}  # fmt: skip
-        return replace(summary, extra=extra)
+    def summary_extra(self, samples: Sequence[Sample], scores: Sequence[Score]) -> dict[str, Any]:
+        return {"unparsed": unparsed_count(scores), "reasons": reason_counts(scores)}
 
 
 @register_metric

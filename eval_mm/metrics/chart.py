@@ -11,10 +11,8 @@ from __future__ import annotations
 import ast
 import re
 from collections.abc import Sequence
-from dataclasses import replace
 from typing import Any, ClassVar
 
-from eval_mm.core.aggregate import MetricSummary
 from eval_mm.core.sample import Sample
 from eval_mm.core.scoring import Score, Scorer
 from eval_mm.metrics.aggregation import group_summary
@@ -143,17 +141,10 @@ class ChartQAProAcc(Scorer):
         flags = [str(f) for f in sample.metadata.get("year_flags") or []]
         return Score(chartqapro_score(str(answer), output, flags, qtype))
 
-    def aggregate(
-        self,
-        samples: Sequence[Sample],
-        scores: Sequence[Score],
-        breakdown_keys: Sequence[str] = (),
-        seed: int = 0,
-    ) -> MetricSummary:
-        summary = super().aggregate(samples, scores, breakdown_keys, seed)
+    def summary_extra(self, samples: Sequence[Sample], scores: Sequence[Score]) -> dict[str, Any]:
         types = group_summary(
             [s.value for s in scores],
             [s.metadata.get("question_type") for s in samples],
             self.scale,
         )
-        return replace(summary, extra={**summary.extra, "question_types": types})
+        return {"question_types": types}

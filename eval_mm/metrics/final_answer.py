@@ -6,10 +6,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import replace
-from typing import ClassVar
+from typing import Any, ClassVar
 
-from eval_mm.core.aggregate import MetricSummary
 from eval_mm.core.sample import Sample
 from eval_mm.core.scoring import Score, Scorer
 from eval_mm.metrics.base import options_of, unparsed_count
@@ -101,12 +99,5 @@ class JammevalMcqRegexAcc(Scorer):
         reason = "regex" if letter else "unparsed"
         return Score(1.0 if letter in golds else 0.0, details={"parsed": letter, "reason": reason})
 
-    def aggregate(
-        self,
-        samples: Sequence[Sample],
-        scores: Sequence[Score],
-        breakdown_keys: Sequence[str] = (),
-        seed: int = 0,
-    ) -> MetricSummary:
-        summary = super().aggregate(samples, scores, breakdown_keys, seed)
-        return replace(summary, extra={**summary.extra, "unparsed": unparsed_count(scores)})
+    def summary_extra(self, samples: Sequence[Sample], scores: Sequence[Score]) -> dict[str, Any]:
+        return {"unparsed": unparsed_count(scores)}

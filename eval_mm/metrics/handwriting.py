@@ -12,12 +12,10 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Sequence
-from dataclasses import replace
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from rapidfuzz.distance import Levenshtein
 
-from eval_mm.core.aggregate import MetricSummary
 from eval_mm.core.sample import Sample
 from eval_mm.core.scoring import Score, Scorer
 from eval_mm.metrics.base import count_detail
@@ -49,23 +47,14 @@ class _CerSim(Scorer):
         value, dist, n = cer_similarity(golds[0], output)
         return Score(value, details={"distance": dist, "gold_chars": n, "clipped": 0 < n < dist})
 
-    def aggregate(
-        self,
-        samples: Sequence[Sample],
-        scores: Sequence[Score],
-        breakdown_keys: Sequence[str] = (),
-        seed: int = 0,
-    ) -> MetricSummary:
-        summary = super().aggregate(samples, scores, breakdown_keys, seed)
+    def summary_extra(self, samples: Sequence[Sample], scores: Sequence[Score]) -> dict[str, Any]:
         scored = [s for s in scores if s.value is not None]
         chars = sum(int(s.details.get("gold_chars", 0)) for s in scored)
         dist = sum(int(s.details.get("distance", 0)) for s in scored)
-        extra = {
-            **summary.extra,
+        return {
             "cer_micro": dist / chars if chars else None,
             "clipped": count_detail(scores, "clipped"),
         }
-        return replace(summary, extra=extra)
 
 
 @register_metric

@@ -19,10 +19,8 @@ from __future__ import annotations
 import random
 import re
 from collections.abc import Sequence
-from dataclasses import replace
 from typing import Any, ClassVar
 
-from eval_mm.core.aggregate import MetricSummary
 from eval_mm.core.sample import Sample
 from eval_mm.core.scoring import Score, Scorer
 from eval_mm.metrics.aggregation import group_summary, micro_mean
@@ -192,20 +190,12 @@ class _Mmmu(Scorer):
         details["type"] = "open"
         return Score(1.0 if eval_open(golds, preds) else 0.0, details=details)
 
-    def aggregate(
-        self,
-        samples: Sequence[Sample],
-        scores: Sequence[Score],
-        breakdown_keys: Sequence[str] = (),
-        seed: int = 0,
-    ) -> MetricSummary:
-        """Micro accuracy; extra: `subjects`, `domains` (six groups), `mc_unparsed`, and for
-        the official variant `random_picks`."""
-        summary = super().aggregate(samples, scores, breakdown_keys, seed)
+    def summary_extra(self, samples: Sequence[Sample], scores: Sequence[Score]) -> dict[str, Any]:
+        """Beside the micro accuracy: `subjects`, `domains` (six groups), `mc_unparsed`, and
+        for the official variant `random_picks`."""
         values = [s.value for s in scores]
         subjects = [subject_of(s) for s in samples]
         extra: dict[str, Any] = {
-            **summary.extra,
             "micro": micro_mean(values, self.scale),
             "subjects": group_summary(values, subjects, self.scale),
             "domains": group_summary(
@@ -216,7 +206,7 @@ class _Mmmu(Scorer):
         if self.variant == "official":
             extra["random_picks"] = sum(1 for s in scores if s.details.get("random_pick"))
             extra["seed"] = OFFICIAL_SEED
-        return replace(summary, extra=extra)
+        return extra
 
     def card(self) -> dict[str, Any]:
         return {**super().card(), "variant": self.variant}

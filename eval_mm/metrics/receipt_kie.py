@@ -23,12 +23,10 @@ import re
 import unicodedata
 from collections import Counter
 from collections.abc import Iterator, Sequence
-from dataclasses import replace
 from typing import Any, ClassVar
 
 import numpy as np
 
-from eval_mm.core.aggregate import MetricSummary
 from eval_mm.core.sample import Sample
 from eval_mm.core.scoring import Score, Scorer
 from eval_mm.registries import register_metric
@@ -192,22 +190,14 @@ class _Kie(Scorer):
             details["present"] = {f: fields[f] for f in FIELDS if gold.get(f) is not None}
         return Score(f1, details=details)
 
-    def aggregate(
-        self,
-        samples: Sequence[Sample],
-        scores: Sequence[Score],
-        breakdown_keys: Sequence[str] = (),
-        seed: int = 0,
-    ) -> MetricSummary:
+    def summary_extra(self, samples: Sequence[Sample], scores: Sequence[Score]) -> dict[str, Any]:
         """Extra: mean `precision`, `recall`, `parse_error_count` (by kind in
         `parse_errors`), `field_<name>` over items without parse error, and (strict)
         `field_acc_present_<name>` over items whose gold has the field (parse errors as 0)."""
-        summary = super().aggregate(samples, scores, breakdown_keys, seed)
         scored = [s for s in scores if s.value is not None]
         errors = Counter(str(s.details["parse_error"]) for s in scored
                          if s.details.get("parse_error"))  # fmt: skip
         extra: dict[str, Any] = {
-            **summary.extra,
             "precision": _mean([s.details.get("precision") for s in scored]),
             "recall": _mean([s.details.get("recall") for s in scored]),
             "parse_error_count": sum(errors.values()),
@@ -222,7 +212,7 @@ class _Kie(Scorer):
                 extra[f"field_acc_present_{f}"] = _mean(
                     [g[f] for g in gold_present if g is not None and f in g]
                 )
-        return replace(summary, extra=extra)
+        return extra
 
 
 def _present(sample: Sample, score: Score) -> dict[str, float] | None:

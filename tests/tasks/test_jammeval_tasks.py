@@ -45,7 +45,7 @@ def test_open_sets(task: str, oracle_runs: dict[str, Path], wrong_runs: dict[str
 def test_ids_and_images(oracle_runs: dict[str, Path]) -> None:
     heron = samples(oracle_runs["jammeval-heron-bench"])
     assert [r["id"] for r in heron] == ["1", "2"]  # original_id
-    assert heron[0]["metadata"] == {"image_category": "anime"}
+    assert heron[0]["metadata"]["image_category"] == "anime"
     multi = oracle_runs["jammeval-ja-multi-image-vqa"]
     assert [colours(multi, r) for r in samples(multi)] == [[P[0], P[1]], [P[2]]]
 
