@@ -6,17 +6,14 @@ The judge compares the model's `\\boxed{...}` answer with the gold and answers
 Legacy: no box means the whole output is judged, the first `correct: yes|no` anywhere is read
 and anything else is 0. Strict: no complete box scores 0 without the judge (`no_boxed`), the
 verdict is read from a gpt-oss reply's final channel only, and an unreadable verdict is
-unscored. An empty answer scores 0 without the judge in both.
+unscored. An empty answer scores 0 without the judge in both. Items decided without the judge
+are counted by status in `extra.without_judge` (`no_boxed`, `empty_prediction`).
 """
 
 from __future__ import annotations
 
-from collections import Counter
-from collections.abc import Sequence
-from dataclasses import replace
 from typing import Any, ClassVar
 
-from eval_mm.core.aggregate import MetricSummary
 from eval_mm.core.sample import Sample
 from eval_mm.core.scoring import Score
 from eval_mm.judges.yes_no import YesNoJudge
@@ -52,17 +49,6 @@ class _Board(YesNoJudge):
 
     def verdict(self, reply: str) -> bool | None:
         return strict_verdict(reply) if self.variant == "strict" else first_verdict(reply)
-
-    def aggregate(
-        self,
-        samples: Sequence[Sample],
-        scores: Sequence[Score],
-        breakdown_keys: Sequence[str] = (),
-        seed: int = 0,
-    ) -> MetricSummary:
-        summary = super().aggregate(samples, scores, breakdown_keys, seed)
-        status = Counter(str(s.details.get("status")) for s in scores if "runs" not in s.details)
-        return replace(summary, extra={**summary.extra, NO_BOXED: status.get(NO_BOXED, 0)})
 
 
 @register_metric

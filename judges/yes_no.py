@@ -1,9 +1,11 @@
 """The base of yes/no judge metrics (JaWildText board, JAMMEval): each run's verdict is 1 or 0,
 an item's value the mean over its runs; reported x100 per run, then mean, sample std, min and
-max over runs, and the accuracy of the per-item majority verdict."""
+max over runs, the accuracy of the per-item majority verdict, and the items decided without
+the judge by status."""
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import replace
 from typing import Any
@@ -73,10 +75,17 @@ class YesNoJudge(JudgeScorer):
             elif s.value is not None:  # decided without the judge
                 votes.append(s.value)
         values = [s.value for s in scores]
+        # Items decided without the judge, by why (no box, empty answer, regex letter, ...).
+        without = Counter(
+            str(s.details["status"])
+            for s in scores
+            if "runs" not in s.details and "status" in s.details
+        )
         extra = {
             **summary.extra,
             "majority": float(np.mean(votes)) * self.scale if votes else None,
             "majority_ties": votes.count(0.5),
+            "without_judge": dict(sorted(without.items())),
         }
         breakdown = {
             k: group_means(values, [s.metadata for s in samples], k, self.scale)

@@ -32,17 +32,8 @@ BOARD_2026 = (
     "textvqa",
     "okvqa",
 )
-ENGLISH = (
-    "llava-bench-in-the-wild-en",
-    "mmmu",
-    "ai2d",
-    "chartqa",
-    "chartqapro",
-    "docvqa",
-    "infovqa",
-    "textvqa",
-    "okvqa",
-)
+# The English benchmarks of the board (LLaVA-Bench and the last eight columns).
+ENGLISH = ("llava-bench-in-the-wild-en", *BOARD_2026[BOARD_2026.index("mmmu") :])
 JAMMEVAL = (
     "jammeval-heron-bench",
     "jammeval-ja-vlm-bench",

@@ -74,7 +74,8 @@ def test_board_legacy_and_strict(fake_openai: FakeOpenAI, judge_ctx: Ctx) -> Non
     no_box, empty = "no_boxed", "empty_prediction"
     assert [s.details.get("status") for s in strict] == [no_box, None, None, empty, no_box]
     assert strict[2].reason == "parse_failure" and strict[4].details["no_final_answer"] is True
-    assert s_sum.value == pytest.approx(25.0) and s_sum.extra["no_boxed"] == 2
+    assert s_sum.value == pytest.approx(25.0)
+    assert s_sum.extra["without_judge"] == {no_box: 2, empty: 1}
     # Legacy: the whole unboxed text is judged, the analysis text's verdict is read first,
     # an unreadable reply is "no".
     assert [s.value for s in legacy] == [1.0, 0.0, 0.0, 0.0, 0.0]

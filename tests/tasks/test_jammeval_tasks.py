@@ -65,6 +65,7 @@ def test_cvqa(oracle_runs: dict[str, Path], wrong_runs: dict[str, Path]) -> None
     best = summary(run)["metrics"]["jammeval_acc"]["extra"]
     worst = summary(wrong_runs["jammeval-cvqa"])["metrics"]["jammeval_acc"]["extra"]
     assert best["run_status_counts"] == {} and worst["run_status_counts"] == {"ok": 6}
+    assert best["without_judge"] == {"regex": 3} and worst["without_judge"] == {}
     regex = summary(wrong_runs["jammeval-cvqa"])["metrics"]["jammeval_mcq_regex_acc"]
     assert regex["extra"]["unparsed"] == 3
 

@@ -89,8 +89,8 @@ def test_board(oracle_runs: dict[str, Path], wrong_runs: dict[str, Path]) -> Non
     strict = summary(wrong_runs[task])["metrics"]["jwt_board_acc"]["extra"]
     legacy = summary(wrong_runs[task])["metrics"]["jwt_board_acc_legacy"]["extra"]
     # Strict: "ZZZ" has no box, 0 without the judge; legacy judges the whole text (2 runs).
-    assert strict["no_boxed"] == 3 and strict["run_status_counts"] == {}
-    assert legacy["no_boxed"] == 0 and legacy["run_status_counts"] == {"ok": 6}
+    assert strict["without_judge"] == {"no_boxed": 3} and strict["run_status_counts"] == {}
+    assert legacy["without_judge"] == {} and legacy["run_status_counts"] == {"ok": 6}
     judge = card(run)["judge"]["prompts"]["jwt_board_acc"]
     assert judge["version"] == "jwt_board_llmjp"
     assert judge["sha256_user"].startswith("1804ec2b63ba")
