@@ -1,6 +1,6 @@
 """Pieces shared by several task plugins: image conversion, the multiple-choice prompt,
-the Asagi instruction sentences, row filtering, loading every config of a dataset (spec
-tasks.md §0.2, §0.4, §5, §9) and the base of the English short-answer tasks (tasks-2026.md §5)."""
+the Asagi instruction sentences, row filtering (spec tasks.md §0.2, §0.4, §5, §9) and the
+base of the one-image tasks of the 2026 suite (tasks-2026.md §3-§7)."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from typing import Any, ClassVar
 from PIL import Image
 
 from eval_mm.core.sample import Sample, user_turn
-from eval_mm.core.task import DatasetRef, Task
+from eval_mm.core.task import Task
 from eval_mm.errors import UserError
 
 LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
@@ -56,34 +56,6 @@ def image_from_data(value: Any) -> Image.Image:
     return to_rgb(value)
 
 
-def load_all_configs(task: Task, wanted: Sequence[str] | None = None) -> Any:
-    """Every config of the task's hub dataset (or the `wanted` ones), concatenated in the
-    hub's config order, which the run card records (JMMMU and MMMU: one config a subject)."""
-    import datasets
-
-    from eval_mm.data import load_hub, resolved_revision
-
-    ref = task.dataset
-    assert ref is not None
-    try:
-        configs = datasets.get_dataset_config_names(ref.id, revision=ref.revision)
-    except Exception as exc:  # offline or no access
-        raise UserError(
-            f"could not list the configs of {ref.id} on the hub ({type(exc).__name__}); point "
-            f"the task at a local copy holding all of them with --data PATH or EVAL_MM_DATA_DIR"
-        ) from None
-    order = [c for c in configs if wanted is None or c in wanted]
-    loaded = [load_hub(DatasetRef(ref.id, ref.split, c, ref.revision)) for c in order]
-    task.data_info = {
-        "source": "hub",
-        **ref.to_json(),
-        "resolved_revision": resolved_revision(ref),
-        "configs": order,
-        "rows": sum(len(d) for d in loaded),
-    }
-    return datasets.concatenate_datasets(loaded)
-
-
 def option_lines(options: Sequence[str]) -> str:
     """`A. opt0\\nB. opt1...` as built by the reference implementation."""
     if len(options) > len(LETTERS):
@@ -116,10 +88,11 @@ def require_columns(task_id: str, row: dict[str, Any], columns: Iterable[str]) -
 
 def filter_by_column(
     task: Task, rows: Any, column: str, keep: Callable[[Any], bool], description: str
-) -> Any:
+) -> Sequence[dict[str, Any]]:
     """Rows whose `column` satisfies `keep`, recording the filter and counts in the run card.
 
     A `datasets.Dataset` is filtered by reading one column only, so images are not decoded."""
+    kept: Sequence[dict[str, Any]]
     if hasattr(rows, "column_names") and hasattr(rows, "select"):
         if column not in rows.column_names:
             raise UserError(

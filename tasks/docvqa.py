@@ -15,7 +15,7 @@ from eval_mm.tasks._common import P_PHRASE, SimpleTask
 class DocVQA(SimpleTask):
     id = "docvqa"
     short_name = "DocVQA"
-    aliases = ("docvqa-val",)
+    aliases: ClassVar[tuple[str, ...]] = ("docvqa-val",)
     version = "1"
     description = "DocVQA validation: document page questions; ANLS"
     dataset = DatasetRef("lmms-lab/DocVQA", "validation", "DocVQA", "main")

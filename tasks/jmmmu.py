@@ -17,12 +17,11 @@ from typing import Any, ClassVar
 from PIL import Image
 
 from eval_mm.core.sample import ImagePart, Message, Part, Sample, TextPart, user_turn
-from eval_mm.core.task import DatasetRef, Task
+from eval_mm.core.task import DatasetRef, RowSource, Task
 from eval_mm.errors import UserError
 from eval_mm.registries import register_task
 from eval_mm.tasks._common import (
     MC_INSTRUCTION,
-    load_all_configs,
     option_lines,
     require_columns,
     to_rgb,
@@ -82,13 +81,13 @@ def strip_image_tokens(text: str) -> str:
 @register_task
 class Jmmmu(Task):
     id = "jmmmu"
-    aliases = ()
+    aliases: ClassVar[tuple[str, ...]] = ()  # typed wide: MMMU subclasses this task
     version = "2"  # 2: interleaved variant keeps text whole across removed references
     description = "JMMMU: Japanese MMMU, 28 subjects (CA/CS); strict and legacy answer extraction"
     dataset = DatasetRef("JMMMU/JMMMU", "test", None, "main")  # config = each subject
-    metrics = ("jmmmu_acc", "jmmmu_acc_legacy")
+    metrics: ClassVar[tuple[str, ...]] = ("jmmmu_acc", "jmmmu_acc_legacy")
     primary_metric = "jmmmu_acc"
-    breakdown_keys = ("group", "subject", "domain", "question_type")
+    breakdown_keys: ClassVar[tuple[str, ...]] = ("group", "subject", "domain", "question_type")
     prompt_variants = ("llmjp", "interleaved")
     group = "multiple-choice"
     # What MMMU (the English original, `tasks/mmmu.py`) changes:
@@ -128,19 +127,21 @@ class Jmmmu(Task):
             raise UserError(f"{self.id}: unknown subject(s) {sorted(unknown)}; see docs/tasks.md")
         return subjects
 
-    def load_rows(self) -> Iterable[dict[str, Any]]:
-        from eval_mm.data import override_path
-
+    def load_rows(self, source: RowSource) -> Iterable[dict[str, Any]]:
+        assert self.dataset is not None
         wanted = self._subjects()
-        if override_path(self.id, self.opts.data_path) is not None:
-            rows = super().load_rows()
+        if source.local_path() is not None:  # a local copy holds every subject in one table
+            rows = super().load_rows(source)
             if wanted is None:
                 return rows
             keep = [r for r in rows if self.subject_of(str(r["id"])) in wanted]
             self.data_info["subjects"] = wanted
             self.data_info["rows"] = len(keep)
             return keep
-        return load_all_configs(self, wanted)
+        order = [c for c in source.config_names(self.dataset) if wanted is None or c in wanted]
+        rows = source.load(self.dataset, configs=order)
+        self.data_info.update(source.info)
+        return rows
 
     def _images(self, row: dict[str, Any], text: str) -> dict[int, Image.Image]:
         """Referenced images by number; a referenced but empty column is skipped and warned."""

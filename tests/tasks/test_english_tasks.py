@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 
 from eval_mm.core.task import TaskOptions
+from eval_mm.data import source_for
 from eval_mm.registries import TASKS
 from tests.tasks import synthetic as syn
 from tests.tasks.helpers import card, check_snapshot, colours, extremes, samples, summary
@@ -128,7 +129,8 @@ def test_textvqa_okvqa(
 
 def _first(task: str, variant: str, data_root: Path) -> Any:
     cls = TASKS.get(task)
-    return next(iter(cls(TaskOptions(variant, str(data_root / task))).samples()))
+    t = cls(TaskOptions(variant, str(data_root / task)))
+    return next(iter(t.samples(source_for(t))))
 
 
 def test_lmms_variants(data_root: Path) -> None:
@@ -143,7 +145,8 @@ def test_lmms_variants(data_root: Path) -> None:
 
 def test_chartqapro_full_variant(data_root: Path) -> None:
     cls = TASKS.get("chartqapro")
-    recs = list(cls(TaskOptions("full", str(data_root / "chartqapro"))).samples())
+    task = cls(TaskOptions("full", str(data_root / "chartqapro")))
+    recs = list(task.samples(source_for(task)))
     assert recs[1].prompt == "Q: How many stores opened in 2019?\nA: 10\nAnd in 2020?" + WORD
     assert recs[1].references == ["20"] and recs[1].metadata["first_turn_only"] is False
     assert recs[3].prompt.startswith("The chart compares two cities over ten years.\n\nIs the")

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from eval_mm.core.task import TaskOptions
+from eval_mm.data import source_for
 from eval_mm.registries import TASKS
 from eval_mm.tasks._groups import JAMMEVAL
 from tests.tasks import synthetic as syn
@@ -73,7 +74,8 @@ def test_cvqa(oracle_runs: dict[str, Path], wrong_runs: dict[str, Path]) -> None
 def test_variants(data_root: Path) -> None:
     def first(task: str, variant: str) -> str:
         opts = TaskOptions(variant, str(data_root / task))
-        return next(iter(TASKS.get(task)(opts).samples())).prompt
+        t = TASKS.get(task)(opts)
+        return next(iter(t.samples(source_for(t)))).prompt
 
     assert first("jammeval-jdocqa", "cot").endswith(
         "\n上記の質問に対して、ステップバイステップで考えてから答えてください。\n"
