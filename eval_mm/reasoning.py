@@ -8,8 +8,9 @@ Two rules (spec tasks-2026.md §1):
   `_legacy` metrics that apply it): closed blocks are deleted, an unclosed `<think>` keeps the
   reasoning after it as the answer, a `</think>` without an opening tag is left alone.
 
-Each scorer names its rule (`Scorer.reasoning`, or "raw" for the metrics that reproduce
-scorers stripping nothing); `score_outputs` prepares the scorer's input in the scoring phase.
+Each scorer names its rule (`Scorer.reasoning_rule()`: its `reasoning`, or "raw" for the
+metrics that reproduce scorers stripping nothing), which is part of its fingerprint;
+`score_outputs` prepares the scorer's input in the scoring phase.
 """
 
 from __future__ import annotations
@@ -17,7 +18,6 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from typing import Any
 
 from eval_mm.core.aggregate import MetricSummary
 from eval_mm.core.sample import Sample
@@ -83,23 +83,12 @@ def with_api_reasoning(content: str | None, reasoning_content: str | None) -> Sp
 
 # ---------------------------------------------------------------- applying a rule in scoring
 
-RULES = ("strict", "legacy", "raw")
 NO_FINAL_ANSWER = "no_final_answer"
 _TAG = re.compile(r"</?think>", re.IGNORECASE)
-_LEGACY_ID = re.compile(r"_(?:legacy|legacy_random|original)$")
 
 
 def has_reasoning_tag(text: str | None) -> bool:
     return bool(text) and _TAG.search(text or "") is not None
-
-
-def reasoning_rule(scorer: Scorer) -> str:
-    """The rule a scorer's input goes through: its `reasoning` ClassVar, or by id ("raw" for
-    the metrics that reproduce reference scorers which strip nothing, "strict" otherwise)."""
-    rule = scorer.reasoning or ("raw" if _LEGACY_ID.search(scorer.id) else "strict")
-    if rule not in RULES:
-        raise ValueError(f"metric {scorer.id}: reasoning rule {rule!r} is not one of {RULES}")
-    return rule
 
 
 @dataclass(frozen=True)
@@ -143,19 +132,10 @@ def score_outputs(
 ) -> list[Score]:
     """`scorer.score` on the outputs as its reasoning rule prepares them; items without a
     final answer are marked `details["no_final_answer"]`."""
-    rule = reasoning_rule(scorer)
+    rule = scorer.reasoning_rule()
     inputs = [scorer_input(rule, o) for o in outputs]
     scores = scorer.score(samples, [i.text for i in inputs], ctx)
     return [_marked(s, i) for s, i in zip(scores, inputs, strict=True)]
-
-
-def reusable(record: dict[str, Any], rule: str, output: str | None) -> bool:
-    """Whether a stored score was made under `rule`. Records from before rules were stored
-    were made on the raw output, which differs only when the output has a think tag."""
-    stored = record.get("reasoning")
-    if stored is None:
-        return rule == "raw" or (rule == "strict" and not has_reasoning_tag(output))
-    return bool(stored == rule)
 
 
 def with_reasoning_counts(summary: MetricSummary, scores: Sequence[Score]) -> MetricSummary:

@@ -12,8 +12,6 @@ import pytest
 from eval_mm.core.scoring import ScoreContext
 from eval_mm.reasoning import (
     NO_FINAL_ANSWER,
-    reasoning_rule,
-    reusable,
     score_outputs,
     scorer_input,
 )
@@ -38,7 +36,7 @@ RULES = {
 @pytest.mark.parametrize("rule", list(RULES))
 def test_each_metric_names_its_rule(rule: str) -> None:
     for metric in RULES[rule]:
-        assert reasoning_rule(METRICS.get(metric)()) == rule, metric
+        assert METRICS.get(metric)().reasoning_rule() == rule, metric
 
 
 NFA = None  # no final answer
@@ -112,20 +110,23 @@ def _run(folder: Path, outputs: list[str]) -> Path:
 def test_scoring_phase_counts_no_final_answer_per_metric(tmp_path: Path) -> None:
     run = _run(tmp_path / "run", ["<think>A", "<think>x</think>A", "A", "<think>B"])
     scorers = [METRICS.get(m)() for m in ("exact_match", "substring_acc_legacy")]
-    summaries, _ = score_run(run, scorers, ScoreContext(), (), progress=False)
-    strict, legacy = summaries["exact_match"], summaries["substring_acc_legacy"]
+    outcomes, _ = score_run(run, scorers, ScoreContext(), (), progress=False)
+    strict, legacy = outcomes["exact_match"].summary, outcomes["substring_acc_legacy"].summary
     assert strict.value == 50.0 and strict.extra[NO_FINAL_ANSWER] == 2
     assert legacy.value == 75.0 and legacy.extra[NO_FINAL_ANSWER] == 0  # "A" kept by the quirk
-    records = [
-        json.loads(x) for x in (run / "scores" / "exact_match.jsonl").read_text().split("\n") if x
-    ]
-    assert {r["reasoning"] for r in records} == {"strict"}
+    assert outcomes["exact_match"].scorer["fingerprint"]["reasoning"] == "strict"
 
 
-def test_stored_scores_are_reused_only_under_their_rule() -> None:
-    assert reusable({"reasoning": "strict"}, "strict", "<think>x</think>A")
-    assert not reusable({"reasoning": "raw"}, "strict", "A")
-    # Records from before the rule was stored were made on the raw output: still right for
-    # tag-free outputs, stale for the others.
-    assert reusable({}, "strict", "A") and not reusable({}, "strict", "<think>x</think>A")
-    assert reusable({}, "raw", "<think>x") and not reusable({}, "legacy", "A")
+def test_the_rule_is_part_of_the_fingerprint() -> None:
+    """A stored score is reused only under the same rule: the rule is in the fingerprint."""
+    from eval_mm.metrics.exact import ExactMatch
+
+    class RawExact(ExactMatch):
+        reasoning = "raw"
+
+    ctx = ScoreContext()
+    strict, raw = ExactMatch().fingerprint(ctx), RawExact().fingerprint(ctx)
+    assert strict["reasoning"] == "strict" and raw["reasoning"] == "raw"
+    assert {k: v for k, v in strict.items() if k not in ("reasoning", "class")} == {
+        k: v for k, v in raw.items() if k not in ("reasoning", "class")
+    }
