@@ -1,0 +1,208 @@
+"""Shared pieces of the strict answer readers (docs/metrics.md, "Strict rules").
+
+The strict extractors (multiple choice, open answers, yes/no, JDocQA) read a response the same
+way: one clean-up (`clean`), one notion of sentence, one `\\boxed{}` rule and one set of
+negation and contrast patterns, so that "not X but Y" means the same thing everywhere.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+
+from eval_mm.metrics.normalize import nfkc
+
+# ---------------------------------------------------------------- clean-up
+
+_SUPERSCRIPTS = "⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻"
+_SUP_RUN = re.compile(f"[{_SUPERSCRIPTS}]+")
+_SUP_TABLE = str.maketrans(_SUPERSCRIPTS, "0123456789+-")
+_LATEX_WRAP = re.compile(r"\\(?:text|textbf|mathrm|mathbf|mbox|operatorname|textit)\s*\{([^{}]*)\}")
+_LATEX_FRAC = re.compile(r"\\[dt]?frac\s*\{([^{}]*)\}\s*\{([^{}]*)\}")
+_LATEX_TOKENS = (
+    ("\\times", "×"), ("\\cdot", "·"), ("\\div", "÷"), ("\\%", "%"), ("{,}", ","), ("\\,", ""),
+    ("\\!", ""), ("\\left", ""), ("\\right", ""), ("\\(", ""), ("\\)", ""), ("\\[", ""),
+    ("\\]", ""), ("$", ""), ("\\pm", "±"), ("\\approx", "≈"), ("\\neq", "≠"), ("\\ne", "≠"),
+)  # fmt: skip
+_MARKDOWN = re.compile(r"\*\*|__|~~|`|(?<![\d\s])\*|\*(?![\d\s])")
+_LINE_PREFIX = re.compile(r"^[ \t]*(?:#{1,6}[ \t]+|>[ \t]?)", re.MULTILINE)
+_SPACES = re.compile(r"[ \t\f\v]+")
+
+
+def clean(text: str) -> str:
+    """NFKC, LaTeX wrappers and markdown markers removed, spaces collapsed, trimmed.
+
+    Superscript digits become `^n` first (NFKC would glue them to the base: 10³ -> 103)."""
+    if _SUP_RUN.search(text):
+        text = _SUP_RUN.sub(lambda m: "^" + m.group().translate(_SUP_TABLE), text)
+    text = nfkc(text)
+    if "\\" in text or "$" in text or "{," in text:
+        text = _LATEX_FRAC.sub(r"\1/\2", _LATEX_WRAP.sub(r"\1", _LATEX_WRAP.sub(r"\1", text)))
+        for old, new in _LATEX_TOKENS:
+            text = text.replace(old, new)
+    if "*" in text or "_" in text or "`" in text or "~" in text:
+        text = _MARKDOWN.sub("", text)
+    if "#" in text or ">" in text:
+        text = _LINE_PREFIX.sub("", text)
+    return _SPACES.sub(" ", text).strip()
+
+
+_BOXED = re.compile(r"\\(?:boxed|fbox)\s*\{")
+
+
+def boxed(text: str) -> str | None:
+    """The content of the last `\\boxed{...}` (nested braces matched), or None."""
+    starts = [m.end() for m in _BOXED.finditer(text)]
+    if not starts:
+        return None
+    i = depth = starts[-1]
+    depth = 1
+    while i < len(text):
+        if text[i] == "{":
+            depth += 1
+        elif text[i] == "}":
+            depth -= 1
+            if depth == 0:
+                return text[starts[-1] : i].strip()
+        i += 1
+    return text[starts[-1] :].strip()
+
+
+# ---------------------------------------------------------------- sentences
+
+# A full stop ends a sentence unless a digit follows (3.5) or a letter precedes it as an
+# abbreviation inside a word (e.g.); newlines and Japanese/English end marks always do.
+_BOUNDARY = re.compile(r"[。！？!?\n]|\.(?!\d)")
+
+
+class Sentences:
+    """Sentence boundaries of one text, for "the rest of this sentence" look-ups."""
+
+    __slots__ = ("ends", "text")
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.ends = [m.start() for m in _BOUNDARY.finditer(text)]
+
+    def start_of(self, pos: int) -> int:
+        """Index just after the last boundary before `pos` (0 at the start)."""
+        i = bisect_right(self.ends, pos - 1)
+        return self.ends[i - 1] + 1 if i else 0
+
+    def end_of(self, pos: int) -> int:
+        """Index of the first boundary at or after `pos` (len(text) when none)."""
+        i = bisect_right(self.ends, pos - 1)
+        return self.ends[i] if i < len(self.ends) else len(self.text)
+
+    def spans(self) -> list[tuple[int, int]]:
+        out, start = [], 0
+        for end in [*self.ends, len(self.text)]:
+            if self.text[start:end].strip():
+                out.append((start, end))
+            start = end + 1
+        return out
+
+
+# ---------------------------------------------------------------- negation and contrast
+
+# After a mention: "Aではなく", "Aではない" (not "ではないでしょうか", a hedged yes),
+# "Aは誤り", "A is not", "A is incorrect", verdict marks. Checked at the mention's end.
+NEG_AFTER = re.compile(
+    r"[\s)\]」』】>\"'”’]*(?:"
+    r"(?:で|じゃ)(?:は|も)?(?:なく|無く|なかった|ない(?!(?:の)?(?:でしょう|だろう|ですか|か|かな|かと|ように))"
+    r"|ありません|ございません|ありませ)"
+    r"|(?:は|が)?\s*(?:誤り|誤っ|誤答|間違い(?!な|あり|ござ)|間違っ|不正解|不適切|不適当|正しくな|正しくあ"
+    r"|違(?:う|い(?!な)|います|っ)|当てはまらな|あてはまらな|該当しな|適切ではな|適切でな|適切とは言"
+    r"|正解ではな|正解ではあ|正解とは言|答えではな|除外|除か|排除|ありえな|あり得な)"
+    r"|以外|を除|より(?:も)?(?!前|後|大|小|多|少|高|低|長|短)"
+    r"|(?:か|で|と)?(?:迷|悩)(?:っ|い|み)|(?:か|だ)?と思(?:った|いました|われました|っていました)(?:が|けど)"
+    r"|\s*(?:(?:is|are|was|would be|seems|appears|looks|can be|could be|'s)\s+(?:also\s+)?"
+    r"(?:not\b|incorrect|wrong|false|eliminated|ruled out|excluded|unlikely|implausible"
+    r"|a distractor)|(?:is|are|was|does|do)n't\b"
+    r"|\s*[:(\-–—]\s*(?:incorrect|wrong|false|not correct|eliminated)\b)"
+    r"|\s*[:]?\s*[×✗✘❌]|とは(?:言え|いえ|限ら)(?:ない|ません)"
+    r")",
+    re.IGNORECASE,
+)
+# Before a mention: "not A", "isn't (A)", "rather than A", "instead of A".
+NEG_BEFORE = re.compile(
+    r"(?:\bnot|n't|\bnever|\brather than|\binstead of|\bother than|\bexcept(?: for)?|\bexcluding"
+    r"|\bnor|\beliminate|\brule out|最初は|初めは|一見)"
+    r"\s*(?:(?:just|the|option|choice|answer|letter|選択肢)\s*)*[(\[「『【\"'“‘]?\s*$",
+    re.IGNORECASE,
+)
+# "not only A but also B" keeps both sides.
+NOT_ONLY = re.compile(r"(?:\bnot only|だけ(?:では|で)なく|のみならず)\s*$", re.IGNORECASE)
+
+
+def negated_after(text: str, end: int) -> bool:
+    return NEG_AFTER.match(text, end) is not None
+
+
+def negated_before(text: str, start: int) -> bool:
+    head = text[max(0, start - 24) : start]
+    return NEG_BEFORE.search(head) is not None and NOT_ONLY.search(head) is None
+
+
+def negated(text: str, start: int, end: int) -> bool:
+    """The mention text[start:end] is rejected by its context ("not X", "Xではなく")."""
+    return negated_after(text, end) or negated_before(text, start)
+
+
+# ---------------------------------------------------------------- word edges
+
+
+def _kind(ch: str) -> str:
+    if ch.isascii():
+        return "alnum" if ch.isalnum() else "other"
+    o = ord(ch)
+    if 0x3041 <= o <= 0x309F:
+        return "hira"
+    if 0x30A1 <= o <= 0x30FF:
+        return "kata"
+    if 0x4E00 <= o <= 0x9FFF or 0x3400 <= o <= 0x4DBF or ch in "々〆":
+        return "kanji"
+    return "other"
+
+
+_PARTICLES = set("はがをにでともへやかの")
+_HIRA_NEXT = set("でだそねよ")  # はいです, はいだ, はいそうです, はいね: continuations of a word
+
+
+def word_edges_ok(text: str, start: int, end: int, word: str, ascii_only: bool = False) -> bool:
+    """Does text[start:end] (== word, up to case/space) stand as a word rather than inside one?
+
+    ASCII letters/digits may not touch ASCII letters/digits (5 in 15, H2O in H2O2), nor a digit
+    a decimal point or comma with a digit (5 in 5.5); a one-character kanji word may not touch a
+    kanji (北 in 北東); katakana may not touch katakana (ペン in ペンギン); a word edged by
+    hiragana may not continue into hiragana (はい in はいけません). `ascii_only`: only the
+    ASCII rules (a factoid gold 東京 is found in 東京都)."""
+    first, last = _kind(word[0]), _kind(word[-1])
+    before = text[start - 1] if start > 0 else ""
+    after = text[end] if end < len(text) else ""
+    kb = _kind(before) if before else "none"
+    ka = _kind(after) if after else "none"
+    if first == "alnum" and (
+        kb == "alnum"
+        or (word[0].isdigit() and before in ".," and start > 1 and text[start - 2].isdigit())
+    ):
+        return False
+    if last == "alnum" and (
+        ka == "alnum"
+        or (word[-1].isdigit() and after in ".," and text[end + 1 : end + 2].isdigit())
+    ):
+        return False
+    if ascii_only:
+        return True
+    if len(word) == 1 and first == "kanji" and "kanji" in (kb, ka):
+        return False
+    if (first == "kata" and kb == "kata") or (last == "kata" and ka == "kata"):
+        return False
+    if last == "hira" and ka == "hira" and after not in _HIRA_NEXT:
+        return False
+    return not (first == "hira" and kb == "hira" and before not in _PARTICLES)
+
+
+def compact(s: str) -> str:
+    """Matching key of a gold or option text: clean, case-folded, no whitespace."""
+    return "".join(clean(s).casefold().split())

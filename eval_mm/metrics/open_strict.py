@@ -1,0 +1,181 @@
+"""Strict open-answer reading (JMMMU open questions, JDocQA numeric and factoid answers).
+
+Rules (docs/metrics.md, "Open answers"):
+
+- **Final-answer location.** The last `\\boxed{}`; else the text after the last answer indicator
+  (答えは, 回答は, 解答は, 正解は, 答え:, 最終的に, よって, したがって, つまり, The answer is,
+  Answer:, Therefore, ...) up to the end of its sentence; else, for a number, the part after
+  the last "=" of the last sentence that has a number, or a short first sentence ("42です。
+  なぜなら...") , or the last sentence with a number.
+- **Numbers** are read by `numbers.find_numbers` (decimals are never split at the point).
+  A number rejected by its context ("12ではなく15", "not 12") does not count. After "=" only
+  the result counts. Several candidate numbers joined as alternatives ("5か6", "5 or 6") make
+  the answer ambiguous; otherwise the number right after the indicator, else the last one.
+- **Strings**: the gold (clean, case-folded, spaces ignored) must occur in the answer part as
+  a word (`answer_text.word_edges_ok`: a one-letter gold is not found inside a word) and not
+  be rejected by its context.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from itertools import pairwise
+
+from eval_mm.metrics.answer_text import Sentences, boxed, clean, negated, word_edges_ok
+from eval_mm.metrics.numbers import Number, find_numbers, parse_number, same_number
+
+INDICATOR = re.compile(
+    r"(?:最終的な(?:答え|回答|解答)(?:は|:)?|(?:答え|回答|解答|正解|正答)(?:は|が|として(?:は)?|:|=|→)"
+    r"|最終的に(?:は)?|よって|したがって|従って|ゆえに|故に|つまり|以上(?:から|より)|結論として(?:は)?"
+    r"|(?:the )?(?:final |correct )?answer\s*(?:is|:|=|would be|should be)|therefore|thus|hence"
+    r"|so the (?:answer|result|value) is|the result is)[\s,、:]*",
+    re.IGNORECASE,
+)
+_EQUALS = re.compile(r"[=＝≈]")
+_FILLER = re.compile(
+    r"[\s:(\[「『【\"'“]*(?:約|およそ|大体|だいたい|ほぼ|approximately|about|around|roughly|"
+    r"[a-zA-Z]\s*=)?\s*$",
+    re.IGNORECASE,
+)
+_ALTERNATIVE = re.compile(
+    r"\s*(?:か|または|又は|もしくは|あるいは|ないし|or|~|〜|-|–|から|to)\s*$", re.IGNORECASE
+)
+
+LOCATED_BY = ("boxed", "indicator", "equals", "first_sentence", "last_sentence", "whole")
+
+
+@dataclass(frozen=True)
+class Located:
+    """The cleaned response and the [start, end) of its final answer, with the rule used."""
+
+    text: str
+    start: int
+    end: int
+    how: str
+    after_marker: bool  # the span follows an indicator: its first number is the answer
+
+
+def locate(response: str, numeric: bool) -> Located:
+    text = clean(response)
+    box = boxed(text)
+    if box is not None:
+        s = text.rfind(box)
+        return Located(text, s, s + len(box), "boxed", True)
+    sents = Sentences(text)
+    for m in reversed(list(INDICATOR.finditer(text))):
+        end = sents.end_of(m.end())
+        if not text[m.end() : end].strip(" 。.、,:"):
+            end = sents.end_of(end + 1)  # "答えは:\n42"
+        if text[m.end() : end].strip(" 。.、,:"):
+            return Located(text, m.end(), end, "indicator", True)
+    if not numeric:
+        return Located(text, 0, len(text), "whole", False)
+    spans = [sp for sp in sents.spans() if find_numbers(text[sp[0] : sp[1]], words=True)]
+    if not spans:
+        return Located(text, 0, len(text), "whole", False)
+    first = sents.spans()[0]
+    if len(sents.spans()) > 1 and spans[0] == first and first[1] - first[0] <= 16:
+        return Located(text, first[0], first[1], "first_sentence", True)
+    s, e = spans[-1]
+    eq = [m.end() for m in _EQUALS.finditer(text, s, e)]
+    if eq:
+        return Located(text, eq[-1], e, "equals", True)
+    return Located(text, s, e, "last_sentence", False)
+
+
+@dataclass(frozen=True)
+class Reading:
+    """The number a response states as its final answer, or why there is none."""
+
+    number: Number | None
+    reason: str  # a LOCATED_BY rule, "ambiguous" or "unparsed"
+
+
+def final_number(response: str) -> Reading:
+    loc = locate(response, numeric=True)
+    text = loc.text
+    span = text[loc.start : loc.end]
+    nums = [
+        Number(n.value, n.start + loc.start, n.end + loc.start, n.alts, n.decimals)
+        for n in find_numbers(span, words=True)
+    ]
+    eq = [m.end() for m in _EQUALS.finditer(text, loc.start, loc.end)]
+    if eq and any(n.start >= eq[-1] for n in nums):
+        nums = [n for n in nums if n.start >= eq[-1]]  # "3×4=12": the result
+    pos = [n for n in nums if not negated(text, n.start, n.end)]
+    if not pos:
+        return Reading(None, "unparsed")
+    if len({n.value for n in pos}) == 1:
+        return Reading(pos[0], loc.how)
+    for a, b in pairwise(pos):
+        if a.value != b.value and _ALTERNATIVE.match(text[a.end : b.start]) is not None:
+            return Reading(None, "ambiguous")
+    if loc.after_marker and _FILLER.match(text, loc.start, pos[0].start):
+        return Reading(pos[0], loc.how)
+    return Reading(pos[-1], loc.how)
+
+
+@lru_cache(maxsize=4096)
+def _gold_pattern(gold: str) -> tuple[re.Pattern[str], str] | None:
+    key = "".join(clean(gold).casefold().split()).strip("。.、,")
+    if not key:
+        return None
+    return re.compile(r"[\s、]*".join(re.escape(c) for c in key), re.IGNORECASE), key
+
+
+def gold_in(text: str, start: int, end: int, gold: str, loose: bool = False) -> bool:
+    """The gold string occurs in text[start:end] as a word (`loose`: only ASCII word edges),
+    not rejected by its context."""
+    pat = _gold_pattern(gold)
+    if pat is None:
+        return False
+    rx, key = pat
+    for m in rx.finditer(text, start, end):
+        s, e = m.span()
+        if word_edges_ok(text, s, e, key, loose) and not negated(text, s, e):
+            return True
+    return False
+
+
+@dataclass(frozen=True)
+class OpenResult:
+    ok: bool
+    reason: str
+    parsed: float | str | None
+
+
+def gold_number(gold: str) -> Number | None:
+    """A gold stating one number (「3.5」, 「120人」, 「約1,200万円」) is compared as a number."""
+    g = clean(gold)
+    n = parse_number(g)
+    if n is None:
+        return None
+    rest = g[: n.start] + g[n.end :]
+    return n if len(rest.strip()) <= 6 else None
+
+
+def score_open(golds: str | Sequence[str], response: str) -> OpenResult:
+    """Correct iff the final answer states a gold number, or contains a gold string."""
+    gl = [golds] if isinstance(golds, str) else list(golds)
+    numeric = [(g, n) for g in gl if (n := gold_number(g)) is not None]
+    strings = [g for g in gl if gold_number(g) is None]
+    reason: str = "unparsed"
+    parsed: float | str | None = None
+    if numeric:
+        r = final_number(response)
+        reason = r.reason
+        if r.number is not None:
+            parsed = r.number.value
+            if any(same_number(n, r.number) for _, n in numeric):
+                return OpenResult(True, reason, parsed)
+    if strings:
+        loc = locate(response, numeric=False)
+        if any(gold_in(loc.text, loc.start, loc.end, g) for g in strings):
+            return OpenResult(True, loc.how, loc.text[loc.start : loc.end])
+        if not numeric:
+            span = loc.text[loc.start : loc.end].strip()
+            reason, parsed = (loc.how, span) if span else ("unparsed", None)
+    return OpenResult(False, reason, parsed)
