@@ -108,7 +108,7 @@ class Sentences:
 # After a mention: "Aではなく", "Aではない" (not "ではないでしょうか", a hedged yes),
 # "Aは誤り", "A is not", "A is incorrect", verdict marks. Checked at the mention's end.
 NEG_AFTER = re.compile(
-    r"[\s)\]」』】>\"'”’]*(?:"
+    r"[\s)\]」』】>\"'”’.…:\-–—]*(?:"
     r"(?:で|じゃ)(?:は|も)?(?:なく|無く|なかった|ない(?!(?:の)?(?:でしょう|だろう|ですか|か|かな|かと|ように))"
     r"|ありません|ございません|ありませ)"
     r"|(?:は|が)?\s*(?:誤り|誤っ|誤答|間違い(?!な|あり|ござ)|間違っ|不正解|不適切|不適当|正しくな|正しくあ"
@@ -120,14 +120,15 @@ NEG_AFTER = re.compile(
     r"(?:not\b|incorrect|wrong|false|eliminated|ruled out|excluded|unlikely|implausible"
     r"|a distractor)|(?:is|are|was|does|do)n't\b"
     r"|\s*[:(\-–—]\s*(?:incorrect|wrong|false|not correct|eliminated)\b)"
-    r"|\s*[:]?\s*[×✗✘❌]|とは(?:言え|いえ|限ら)(?:ない|ません)"
+    r"|\s*[:]?\s*[×✗✘❌]|とは(?:言え|いえ|限ら)(?:ない|ません)|と言いたい|と思いきや"
+    r"|(?:と|を)(?:答える|選ぶ|選択する|回答する)(?:の|こと)(?:は|が)(?:誤り|間違い|不正解|正しくな|適切で)"
     r")",
     re.IGNORECASE,
 )
 # Before a mention: "not A", "isn't (A)", "rather than A", "instead of A".
 NEG_BEFORE = re.compile(
     r"(?:\bnot|n't|\bnever|\brather than|\binstead of|\bother than|\bexcept(?: for)?|\bexcluding"
-    r"|\bnor|\beliminate|\brule out|最初は|初めは|一見)"
+    r"|\bnor|\bneither|\beliminate|\brule out|最初は|初めは|一見)"
     r"\s*(?:(?:just|the|option|choice|answer|letter|選択肢)\s*)*[(\[「『【\"'“‘]?\s*$",
     re.IGNORECASE,
 )
@@ -166,7 +167,7 @@ def _kind(ch: str) -> str:
 
 
 _PARTICLES = set("はがをにでともへやかの")
-_HIRA_NEXT = set("でだそねよ")  # はいです, はいだ, はいそうです, はいね: continuations of a word
+_HIRA_NEXT = _PARTICLES | set("だそねよ")  # 大阪です, おにぎりが, りんごにします
 
 
 def word_edges_ok(text: str, start: int, end: int, word: str, ascii_only: bool = False) -> bool:

@@ -77,22 +77,25 @@ _I_PRONOUN = frozenset(
 )
 _NEXT_WORD = re.compile(r" ([a-z']+)")
 _RANGE = re.compile(r"([A-Z])\s*(?:[-~〜–—～]|から|to|through)\s*([A-Z])(?![A-Za-z0-9])")
-_UNIT_BEFORE = re.compile(r"\d ?$")
+_UNIT_BEFORE = re.compile(r"\d ?\Z")
 _MERGE_AFTER = re.compile(r"[\s.:)\]」』】\-–—=→の、,(「『]{0,4}")
 _MERGE_BEFORE = re.compile(r"[\s(\[「『【:\-–—→=、,]{0,3}")
+# Mentions on one line joined by these form one answer expression ("AではなくB", "A or B").
 _CONNECT = re.compile(
-    r"(?:[\s,、/・()\[\]「」『』\"'“”]|and\b|or\b|but\b|nor\b|vs\.?|also\b|と|か|や|及び|および"
+    r"(?:[ \t,、/・()\[\]「」『』\"'“”]|and\b|or\b|but\b|nor\b|vs\.?|also\b|と|か|や|及び|および|でも"
     r"|または|又は|もしくは|あるいは|ないし|ではなく(?:て)?|じゃなく(?:て)?|でなく|でもなく|であって"
     r"|であり|ではありません|not\b|rather than|instead of)*",
     re.IGNORECASE,
 )
-_CONTRAST = re.compile(r"なく|ません|であ|not\b|but\b|rather|instead", re.IGNORECASE)
+# A rejection after a mention also rejects the mentions coordinated with it ("AとBは誤り").
+_COORD = re.compile(r"[ \t,、/・]*(?:と|や|及び|および|and|or|nor|でも|も|か|または)?[ \t,、/・]*", re.I)
 _MARK_BEFORE = re.compile(
     r"(?:答え|回答|解答|正解|正答|最終(?:的な)?(?:答え|回答|解答)?|結論|選ぶべき(?:もの|選択肢)?"
     r"|(?:もの|の|選択肢|方|ほう)(?:は|が)|よって|したがって|従って|ゆえに|故に|つまり"
     r"|以上(?:から|より|のことから)|結果として|いや|訂正(?:します)?|ずばり|ズバリ"
     r"|(?:final |correct |best |right |most (?:appropriate|likely|suitable|accurate) )?answer"
     r"|(?:correct |best |right )?(?:option|choice)\s*(?:is|would be|should be|=|:)"
+    r"|(?:correct|right|best|true) one"
     r"|my (?:answer|choice|pick|selection)|\bI (?:would |'d |will |'ll )?(?:choose|pick|select"
     r"|go (?:with|for)|say|answer)|therefore|thus|hence|\bso\b|actually)"
     r"[\s)\]」』】]*(?:としては|として|では|は|が|:|=|→|->|⇒|\bis\b|would be|should be|must be"
@@ -102,11 +105,12 @@ _MARK_BEFORE = re.compile(
     re.IGNORECASE,
 )
 _MARK_AFTER = re.compile(
-    r"[\s)\]」』】\"”’]*(?:"
+    r"[\s)\]」』】\"”’\-–—]*(?:"
     r"(?:が|は|こそ)\s*(?:最も)?\s*(?:正解|正しい|正答|答え|適切|妥当|適当|ふさわしい|当てはまる"
     r"|該当する|合っている|最適)"
     r"|(?:の方|のほう)が\s*(?:より|もっと)?\s*(?:正しい|適切|妥当|ふさわしい|良い|よい)"
-    r"|を(?:選び|選ぶ|選択|選ん|回答|答え)|に(?:します|しました|なります|なる)|とします|と(?:答え|回答)"
+    r"|を(?:選|回答し|答え)(?![^。、\n]{0,6}(?:場合|なら|たら|とき|時は|と、))"
+    r"|に(?:します|しました|なります|なる)|とします|と(?:答え|回答)(?!る(?:の|こと))"
     r"|\s*(?:is|seems|would be|should be|must be|appears to be)\s+(?:the\s+)?"
     r"(?:correct|right|best|true|answer|most)"
     r"|\s*[:]?\s*(?:[○◯✓✔⭕]|correct\b|true\b|正解|正しい))",
@@ -137,6 +141,7 @@ class _Mention:
     option: int
     letter: bool  # a letter (possibly with its text) rather than a quoted text
     neg: bool = False
+    neg_after: bool = False  # rejected by what follows it
     listing: bool = False
 
 
@@ -270,14 +275,11 @@ def _groups(text: str, mentions: list[_Mention]) -> list[_Group]:
             groups[-1].mentions.append(m)
         else:
             groups.append(_Group([m]))
-    for g in groups:  # "AとBは誤り": a rejection after the group covers its coordinated tail
-        if len(g.mentions) > 1 and NEG_AFTER.match(text, g.end):
-            for prev, cur in zip(reversed(g.mentions[:-1]), reversed(g.mentions[1:])):
-                cur.neg = True
-                if _CONTRAST.search(text, prev.end, cur.start):
-                    break
-            else:
-                g.mentions[0].neg = True
+    for g in groups:
+        ms = g.mentions
+        for k in range(len(ms) - 1, 0, -1):
+            if ms[k].neg_after and _gap(_COORD, text, ms[k - 1].end, ms[k].start):
+                ms[k - 1].neg = ms[k - 1].neg_after = True
     return groups
 
 
@@ -312,7 +314,8 @@ def _decide(text: str, opts: _Options, whole: bool) -> Extraction | None:
     if not mentions:
         return None
     for m in mentions:
-        m.neg = negated(text, m.start, m.end)
+        m.neg_after = NEG_AFTER.match(text, m.end) is not None
+        m.neg = m.neg_after or negated(text, m.start, m.end)
     _mark_listings(text, mentions)
     groups = _groups(text, mentions)
     if not whole:  # inside \boxed{}: the whole content is the statement
@@ -325,7 +328,7 @@ def _decide(text: str, opts: _Options, whole: bool) -> Extraction | None:
             continue
         lo = groups[k - 1].end if k else 0
         listing = all(m.listing for m in g.mentions)
-        if (not listing and _MARK_BEFORE.search(text, max(lo, g.start - 40), g.start)) or (
+        if (not listing and _marked_before(text, max(lo, g.start - 40), g.start)) or (
             not g.mentions[-1].neg and _MARK_AFTER.match(text, g.end)
         ):
             strong.append(g)
@@ -350,6 +353,18 @@ def _decide(text: str, opts: _Options, whole: bool) -> Extraction | None:
     if any(m.listing and not m.neg for m in mentions):
         return Extraction(None, AMBIGUOUS_LETTERS)
     return Extraction(None, UNPARSED)
+
+
+def _marked_before(text: str, lo: int, start: int) -> bool:
+    """An answer statement ends right before `start`; across a line break only a heading
+    ("### 回答\nB", "正解：\nB"), not the verdict of the line above ("... - 正解\nD")."""
+    m = _MARK_BEFORE.search(text, lo, start)
+    if m is None:
+        return False
+    if "\n" not in text[m.start() : start]:
+        return True
+    line = text.rfind("\n", 0, m.start()) + 1
+    return not text[line : m.start()].strip(" #*-•>【[")
 
 
 def _verdict(options: set[int], groups: list[_Group], reason: str) -> Extraction:

@@ -42,7 +42,8 @@ _NO_ANSWER = re.compile(
 )
 _ALTERNATIVE = re.compile(r"[\s、,/・「」]*(?:か|or|と|and|・|/|、|,)[\s、,/・「」]*$", re.I)
 _NEG_END = re.compile(
-    r"(?<!少)(?<!危)(?<!幼)(?<!汚)(?<!しか)(?:ません|ない|なかった|ず|無い|無し|なし|不可|禁止)"
+    r"(?:(?<!少)(?<!危)(?<!幼)(?<!汚)(?<!しか)(?:ません|ない|なかった|ず|無い|無し|なし|不可|禁止)"
+    r"|(?:違い|ちがい)ます|違う|間違って(?:い)?(?:ます|る)|誤りです|ないでください)"
     r"(?:でした|です|のです|んです|わけです|ようです|と思います|と思われます|と考えられます|よ|ね)*$"
 )
 _POS_END = re.compile(
@@ -63,12 +64,15 @@ def _word_value(m: re.Match[str]) -> str:
     return YES if w in ("はい", "ハイ", "yes", "yeah", "yep", "yup", "ええ", "うん") else NO
 
 
+_VERB_NEXT = set("るりれらっけなまいうくこさし")  # はいる, はいけない, はいない: not the word はい
+
+
 def _mentions(text: str) -> list[tuple[int, int, str]]:
     out = []
     for m in _WORDS.finditer(text):
         s, e = m.span(m.lastindex or 0)
         word = "".join(text[s:e].split())
-        if not word_edges_ok(text, s, e, word):
+        if not word_edges_ok(text, s, e, word) or (word == "はい" and text[e : e + 1] in _VERB_NEXT):
             continue
         value = _word_value(m)
         if negated(text, s, e):
@@ -96,8 +100,13 @@ def polarity_strict(response: str) -> Polarity:
         return Polarity(None, "unparsed")
     found = _mentions(text)
     refusal = _NO_ANSWER.search(text)
-    if refusal is not None and not any(s < refusal.start() for s, _, _ in found):
-        return Polarity(None, "no_answer")
+    if refusal is not None:
+        # A refusal is the answer unless a yes/no word was given before it, in an earlier
+        # sentence or as the opening word ("いいえ、…"); "No information…, I don't know" is none.
+        sents = Sentences(text)
+        r0 = sents.start_of(refusal.start())
+        if not any(s < r0 or (s == sents.start_of(s) and text[e : e + 1] in "、,") for s, e, _ in found):
+            return Polarity(None, "no_answer")
     groups: list[list[tuple[int, int, str]]] = []
     for men in found:
         if groups and _ALTERNATIVE.match(text[groups[-1][-1][1] : men[0]]):
