@@ -82,13 +82,15 @@ _MERGE_AFTER = re.compile(r"[\s.:)\]」』】\-–—=→の、,(「『]{0,4}")
 _MERGE_BEFORE = re.compile(r"[\s(\[「『【:\-–—→=、,]{0,3}")
 # Mentions on one line joined by these form one answer expression ("AではなくB", "A or B").
 _CONNECT = re.compile(
-    r"(?:[ \t,、/・()\[\]「」『』\"'“”]|and\b|or\b|but\b|nor\b|vs\.?|also\b|と|か|や|及び|および|でも"
-    r"|または|又は|もしくは|あるいは|ないし|ではなく(?:て)?|じゃなく(?:て)?|でなく|でもなく|であって"
+    r"(?:[ \t,、/・()\[\]「」『』\"'“”]|and\b|or\b|but\b|nor\b|vs\.?|also\b|と|か|や|及び"
+    r"|および|でも|または|又は|もしくは|あるいは|ないし|ではなく(?:て)?|じゃなく(?:て)?|でなく|でもなく|であって"
     r"|であり|ではありません|not\b|rather than|instead of)*",
     re.IGNORECASE,
 )
 # A rejection after a mention also rejects the mentions coordinated with it ("AとBは誤り").
-_COORD = re.compile(r"[ \t,、/・]*(?:と|や|及び|および|and|or|nor|でも|も|か|または)?[ \t,、/・]*", re.I)
+_COORD = re.compile(
+    r"[ \t,、/・]*(?:と|や|及び|および|and|or|nor|でも|も|か|または)?[ \t,、/・]*", re.I
+)
 _MARK_BEFORE = re.compile(
     r"(?:答え|回答|解答|正解|正答|最終(?:的な)?(?:答え|回答|解答)?|結論|選ぶべき(?:もの|選択肢)?"
     r"|(?:もの|の|選択肢|方|ほう)(?:は|が)|よって|したがって|従って|ゆえに|故に|つまり"

@@ -72,7 +72,9 @@ def _mentions(text: str) -> list[tuple[int, int, str]]:
     for m in _WORDS.finditer(text):
         s, e = m.span(m.lastindex or 0)
         word = "".join(text[s:e].split())
-        if not word_edges_ok(text, s, e, word) or (word == "はい" and text[e : e + 1] in _VERB_NEXT):
+        if not word_edges_ok(text, s, e, word):
+            continue
+        if word == "はい" and text[e : e + 1] in _VERB_NEXT:
             continue
         value = _word_value(m)
         if negated(text, s, e):
@@ -105,7 +107,8 @@ def polarity_strict(response: str) -> Polarity:
         # sentence or as the opening word ("いいえ、…"); "No information…, I don't know" is none.
         sents = Sentences(text)
         r0 = sents.start_of(refusal.start())
-        if not any(s < r0 or (s == sents.start_of(s) and text[e : e + 1] in "、,") for s, e, _ in found):
+        if not any(s < r0 or (s == sents.start_of(s) and text[e : e + 1] in "、,")
+                   for s, e, _ in found):  # fmt: skip
             return Polarity(None, "no_answer")
     groups: list[list[tuple[int, int, str]]] = []
     for men in found:

@@ -1,3 +1,4 @@
+# ruff: noqa: E501  (tables of cases read best one case per line)
 """Multiple-choice part of the strict corpus: option sets, response templates, hand cases.
 
 Placeholders: {L} the intended letter ({l} lower case, {LF} full width), {T} its option text;
@@ -230,7 +231,7 @@ CLASSES: dict[str, tuple[list[str], list[tuple[str, str]], int]] = {
     "mc_bare": (ALL, BARE, 4),
     "mc_letter_text": (PLAIN + NUMERIC, LETTER_TEXT, 4),
     "mc_marker": (PLAIN, MARKER, 2),
-    "mc_explanation": (PLAIN + ["nested"], EXPLANATION, 4),
+    "mc_explanation": ([*PLAIN, "nested"], EXPLANATION, 4),
     "mc_contrast": (PLAIN + CAPS, CONTRAST, 2),
     "mc_caps_in_options": (CAPS, CAPS_TEMPLATES, 5),
     "mc_option_text": (TEXTY, OPTION_TEXT, 5),

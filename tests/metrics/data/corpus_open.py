@@ -1,3 +1,4 @@
+# ruff: noqa: E501  (tables of cases read best one case per line)
 """Open-answer, yes/no and JDocQA parts of the strict corpus (all cases written here)."""
 
 from __future__ import annotations
