@@ -108,7 +108,7 @@ class Sentences:
 # After a mention: "Aではなく", "Aではない" (not "ではないでしょうか", a hedged yes),
 # "Aは誤り", "A is not", "A is incorrect", verdict marks. Checked at the mention's end.
 NEG_AFTER = re.compile(
-    r"[\s)\]」』】>\"'”’.…:\-–—]*(?:"
+    r"[\s)\]」』】>\"'”’.…:\-–—→⇒、,]*(?:"
     r"(?:で|じゃ)(?:は|も)?(?:なく|無く|なかった|ない(?!(?:の)?(?:でしょう|だろう|ですか|か|かな|かと|ように))"
     r"|ありません|ございません|ありませ)"
     r"|(?:は|が)?\s*(?:誤り|誤っ|誤答|間違い(?!な|あり|ござ)|間違っ|不正解|不適切|不適当|正しくな|正しくあ"
@@ -121,6 +121,8 @@ NEG_AFTER = re.compile(
     r"|a distractor)|(?:is|are|was|does|do)n't\b"
     r"|\s*[:(\-–—]\s*(?:incorrect|wrong|false|not correct|eliminated)\b)"
     r"|\s*[:]?\s*[×✗✘❌]|とは(?:言え|いえ|限ら)(?:ない|ません)|と言いたい|と思いきや"
+    r"|というより|(?:の)?可能性も(?:あ|考え)|も考えられ|もあり得|も捨てきれ"
+    r"|[^。\n、]{0,8}?(?:と言いたい|と思われがち|と思いきや|と考えがち|と見せかけ|と思うかもしれ)"
     r"|(?:と|を)(?:答える|選ぶ|選択する|回答する)(?:の|こと)(?:は|が)(?:誤り|間違い|不正解|正しくな|適切で)"
     r")",
     re.IGNORECASE,
@@ -128,8 +130,9 @@ NEG_AFTER = re.compile(
 # Before a mention: "not A", "isn't (A)", "rather than A", "instead of A".
 NEG_BEFORE = re.compile(
     r"(?:\bnot|n't|\bnever|\brather than|\binstead of|\bother than|\bexcept(?: for)?|\bexcluding"
-    r"|\bnor|\bneither|\beliminate|\brule out|最初は|初めは|一見)"
-    r"\s*(?:(?:just|the|option|choice|answer|letter|選択肢)\s*)*[(\[「『【\"'“‘]?\s*$",
+    r"|\bnor|\bneither|\beliminate|\brule out|\bcan't be|\bcannot be|最初は|初めは|一見)"
+    r"\s*(?:(?:just|the|option|choice|answer|letter|選択肢|is|are|be|choose|pick|select|go with"
+    r"|say)\s*)*[(\[「『【\"'“‘]?\s*$",
     re.IGNORECASE,
 )
 # "not only A but also B" keeps both sides.
@@ -167,6 +170,7 @@ def _kind(ch: str) -> str:
 
 
 _PARTICLES = set("はがをにでともへやかの")
+_KANJI_SUFFIX = set("色側方型組系群派")  # 赤色, 北側: the same answer as 赤, 北
 _HIRA_NEXT = _PARTICLES | set("だそねよ")  # 大阪です, おにぎりが, りんごにします
 
 
@@ -195,7 +199,9 @@ def word_edges_ok(text: str, start: int, end: int, word: str, ascii_only: bool =
         return False
     if ascii_only:
         return True
-    if len(word) == 1 and first == "kanji" and "kanji" in (kb, ka):
+    if len(word) == 1 and first == "kanji" and (
+        kb == "kanji" or (ka == "kanji" and after not in _KANJI_SUFFIX)
+    ):
         return False
     if (first == "kata" and kb == "kata") or (last == "kata" and ka == "kata"):
         return False

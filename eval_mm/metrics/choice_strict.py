@@ -31,6 +31,7 @@ from eval_mm.metrics.answer_text import (
     boxed,
     clean,
     negated,
+    negated_before,
     word_edges_ok,
 )
 from eval_mm.metrics.numbers import find_numbers, parse_number, same_number
@@ -98,23 +99,24 @@ _MARK_BEFORE = re.compile(
     r"|(?:final |correct |best |right |most (?:appropriate|likely|suitable|accurate) )?answer"
     r"|(?:correct |best |right )?(?:option|choice)\s*(?:is|would be|should be|=|:)"
     r"|(?:correct|right|best|true) one"
-    r"|my (?:answer|choice|pick|selection)|\bI (?:would |'d |will |'ll )?(?:choose|pick|select"
-    r"|go (?:with|for)|say|answer)|therefore|thus|hence|\bso\b|actually)"
+    r"|my (?:answer|choice|pick|selection)|\bI(?: would|'d| will|'ll)? (?:choose|pick|select"
+    r"|go (?:with|for)|say|answer)|therefore|thus|hence|\bso\b|actually|\bwait|実際(?:に)?は"
+    r"|本当は|正しくは)"
     r"[\s)\]」』】]*(?:としては|として|では|は|が|:|=|→|->|⇒|\bis\b|would be|should be|must be"
     r"|will be|\bbe\b)?[\s:]*"
     r"(?:(?:おそらく|恐らく|多分|たぶん|きっと|やはり|probably|likely|clearly|definitely|option"
-    r"|choice|letter|選択肢|記号|the)\s*)*[(\[「『【\"“‘]?\s*$",
+    r"|choice|letter|選択肢|記号|the|it'?s|it is|it would be)[\s,]*)*[(\[「『【\"“‘]?\s*$",
     re.IGNORECASE,
 )
 _MARK_AFTER = re.compile(
-    r"[\s)\]」』】\"”’\-–—]*(?:"
+    r"[\s)\]」』】\"”’\-–—→⇒:]*(?:"
     r"(?:が|は|こそ)\s*(?:最も)?\s*(?:正解|正しい|正答|答え|適切|妥当|適当|ふさわしい|当てはまる"
     r"|該当する|合っている|最適)"
-    r"|(?:の方|のほう)が\s*(?:より|もっと)?\s*(?:正しい|適切|妥当|ふさわしい|良い|よい)"
+    r"|(?:の方|のほう)が\s*(?:より|もっと)?\s*(?:正しい|適切|妥当|ふさわしい|良い|よい|正確|的確|近い)"
     r"|を(?:選|回答し|答え)(?![^。、\n]{0,6}(?:場合|なら|たら|とき|時は|と、))"
     r"|に(?:します|しました|なります|なる)|とします|と(?:答え|回答)(?!る(?:の|こと))"
     r"|\s*(?:is|seems|would be|should be|must be|appears to be)\s+(?:the\s+)?"
-    r"(?:correct|right|best|true|answer|most)"
+    r"(?:correct|right|best|better|true|answer|most)"
     r"|\s*[:]?\s*(?:[○◯✓✔⭕]|correct\b|true\b|正解|正しい))",
     re.IGNORECASE,
 )
@@ -122,7 +124,7 @@ _MED_AFTER = re.compile(
     r"(?:[\s)\]」』】\"”’.,、:]|です|だ|である|でしょう|でございます|と思います|と思う|と思われます"
     r"|だと思います|だと思う|と考えます|だと考えます|と考えられます|と推測します|と判断します"
     r"|でしょうか|かな|かと思います|ではないでしょうか|ではないかと思います|じゃないかな|だろう"
-    r"|であろう|になります|となります|ね|よ|is my answer|would be my answer|for sure|probably"
+    r"|であろう|になります|となります|ね|よ|is my answer|would be my answer|for sure|probably|is\b"
     r"|I think|I guess|I believe)*",
     re.IGNORECASE,
 )
@@ -143,7 +145,8 @@ class _Mention:
     option: int
     letter: bool  # a letter (possibly with its text) rather than a quoted text
     neg: bool = False
-    neg_after: bool = False  # rejected by what follows it
+    neg_after: bool = False  # rejected by what follows it ("Aは誤り")
+    neg_before: bool = False  # rejected by what precedes it ("not A")
     listing: bool = False
 
 
@@ -179,8 +182,8 @@ def _options(options: tuple[str, ...]) -> _Options:
     for i, opt in enumerate(options):
         text = clean(opt).strip(" 。、．，,.!?！？")
         key = "".join(text.split())
-        if not key or (len(key) == 1 and key.isascii() and key.isalpha()):
-            continue  # a one-letter option text is read as a letter
+        if not key or (len(key) == 1 and key.upper() in LETTERS[: len(options)] + "AI"):
+            continue  # an option text that is an option letter is read as the letter
         body = r"\s*".join(re.escape(c) for c in key)
         pats.append((i, re.compile(body, re.IGNORECASE), key))
     nums = [parse_number(clean(o)) for o in options]
@@ -254,7 +257,12 @@ def _merge(letters: list[_Mention], texts: list[_Mention], text: str) -> list[_M
             if j in used:
                 continue
             after = tm.start >= lm.end and _gap(_MERGE_AFTER, text, lm.end, tm.start)
-            before = tm.end <= lm.start and _gap(_MERGE_BEFORE, text, tm.end, lm.start)
+            # "大阪 (B)": the letter labels the text before it only when its bracket closes.
+            before = (
+                tm.end <= lm.start
+                and _gap(_MERGE_BEFORE, text, tm.end, lm.start)
+                and (tm.end == lm.start or text[lm.end : lm.end + 1] in ")]」】")
+            )
             if after or before:
                 used.add(j)
                 if tm.option == lm.option:
@@ -277,11 +285,14 @@ def _groups(text: str, mentions: list[_Mention]) -> list[_Group]:
             groups[-1].mentions.append(m)
         else:
             groups.append(_Group([m]))
-    for g in groups:
+    for g in groups:  # "AとBは誤り", "not A or B": a rejection covers what it coordinates
         ms = g.mentions
         for k in range(len(ms) - 1, 0, -1):
             if ms[k].neg_after and _gap(_COORD, text, ms[k - 1].end, ms[k].start):
                 ms[k - 1].neg = ms[k - 1].neg_after = True
+        for k in range(1, len(ms)):
+            if ms[k - 1].neg_before and _gap(_COORD, text, ms[k - 1].end, ms[k].start):
+                ms[k].neg = ms[k].neg_before = True
     return groups
 
 
@@ -317,7 +328,8 @@ def _decide(text: str, opts: _Options, whole: bool) -> Extraction | None:
         return None
     for m in mentions:
         m.neg_after = NEG_AFTER.match(text, m.end) is not None
-        m.neg = m.neg_after or negated(text, m.start, m.end)
+        m.neg_before = negated_before(text, m.start)
+        m.neg = m.neg_after or m.neg_before
     _mark_listings(text, mentions)
     groups = _groups(text, mentions)
     if not whole:  # inside \boxed{}: the whole content is the statement

@@ -44,9 +44,9 @@ _TAIL_NUMBER = re.compile(r"\d+(?:\.\d+)?")
 _PERCENT = re.compile(r"\s*(%|パーセント|percent\b|per cent\b|割)", re.IGNORECASE)
 
 _KANJI_DIGITS = {"〇": 0, "零": 0, "一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7,
-                 "八": 8, "九": 9, "壱": 1, "弐": 2, "参": 3}  # fmt: skip
+                 "八": 8, "九": 9}  # fmt: skip
 _KANJI_UNITS = {"十": 10, "百": 100, "千": 1000}
-_KANJI_RUN = re.compile("[〇零一二三四五六七八九十百千万億兆壱弐参]+")
+_KANJI_RUN = re.compile("[〇零一二三四五六七八九十百千万億兆]+")
 # Counters after which a Japanese numeral is a number (三つ, 二十人); 番, 部, 方 are left out
 # because 一番, 一部, 一方 are words.
 _COUNTER = re.compile(

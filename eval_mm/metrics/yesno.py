@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from eval_mm.metrics.answer_text import Sentences, clean, negated, word_edges_ok
+from eval_mm.metrics.answer_text import Sentences, clean, negated_before, word_edges_ok
 from eval_mm.metrics.open_strict import INDICATOR
 
 YES, NO = "yes", "no"
@@ -28,7 +28,7 @@ class Polarity:
 
 
 _WORDS = re.compile(
-    r"(は ?い|ハイ)|(い ?い ?え|イイエ)|\b(yes|yeah|yep|yup|no|nope)\b(?!\.\s?\d)"
+    r"(は ?い|ハイ)|(い ?い ?え|イイエ)|\b(y ?e ?s|yeah|yep|yup|no|nope)\b(?!\.\s?\d)"
     r"|(?:^|(?<=[\n。.!?！？]))\s*(ええ|うん|いえ|ううん|いや)(?=[、,。.!！\s])",
     re.IGNORECASE,
 )
@@ -64,6 +64,12 @@ def _word_value(m: re.Match[str]) -> str:
     return YES if w in ("はい", "ハイ", "yes", "yeah", "yep", "yup", "ええ", "うん") else NO
 
 
+# A yes/no word itself rejected: 「はい」ではありません, はいではなく, "not yes" (but in
+# "いいえ、違います" 違います agrees with the no).
+_WORD_NEG = re.compile(
+    r"[\s、,」』)\"'”’]*(?:(?:で|じゃ)(?:は|も)?(?:なく|無く|ない(?!(?:でしょう|だろう|か))|ありません)"
+    r"|とは(?:言え|いえ|限ら)(?:ない|ません)|[^。\n、]{0,6}?(?:と言いたい|と思いきや|と思われがち))"
+)
 _VERB_NEXT = set("るりれらっけなまいうくこさし")  # はいる, はいけない, はいない: not the word はい
 
 
@@ -77,7 +83,7 @@ def _mentions(text: str) -> list[tuple[int, int, str]]:
         if word == "はい" and text[e : e + 1] in _VERB_NEXT:
             continue
         value = _word_value(m)
-        if negated(text, s, e):
+        if _WORD_NEG.match(text, e) or negated_before(text, s):
             value = NO if value == YES else YES
         out.append((s, e, value))
     return out
