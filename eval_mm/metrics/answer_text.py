@@ -44,7 +44,9 @@ def clean(text: str) -> str:
         text = _MARKDOWN.sub("", text)
     if "#" in text or ">" in text:
         text = _LINE_PREFIX.sub("", text)
-    return _SPACES.sub(" ", text).strip()
+    if "  " in text or "\t" in text or "\f" in text or "\v" in text:
+        text = _SPACES.sub(" ", text)
+    return text.strip()
 
 
 _BOXED = re.compile(r"\\(?:boxed|fbox)\s*\{")
@@ -127,30 +129,112 @@ NEG_AFTER = re.compile(
     r")",
     re.IGNORECASE,
 )
-# Before a mention: "not A", "isn't (A)", "rather than A", "instead of A".
-NEG_BEFORE = re.compile(
-    r"(?:\bnot|n't|\bnever|\brather than|\binstead of|\bother than|\bexcept(?: for)?|\bexcluding"
-    r"|\bnor|\bneither|\beliminate|\brule out|\bcan't be|\bcannot be|最初は|初めは|一見)"
-    r"\s*(?:(?:just|the|option|choice|answer|letter|選択肢|is|are|be|choose|pick|select|go with"
-    r"|say)\s*)*[(\[「『【\"'“‘]?\s*$",
-    re.IGNORECASE,
-)
-# "not only A but also B" keeps both sides.
-NOT_ONLY = re.compile(r"(?:\bnot only|だけ(?:では|で)なく|のみならず)\s*$", re.IGNORECASE)
+def _by_last(words: list[str]) -> dict[str, tuple[str, ...]]:
+    """Words indexed by their last character, longest first."""
+    out: dict[str, list[str]] = {}
+    for w in sorted(set(words), key=len, reverse=True):
+        out.setdefault(w[-1], []).append(w)
+    return {k: tuple(v) for k, v in out.items()}
 
 
-def negated_after(text: str, end: int) -> bool:
-    return NEG_AFTER.match(text, end) is not None
+class Suffix:
+    """Does a text end with: a head phrase, optional closing brackets, an optional link
+    ("は", "is"), optional fillers ("おそらく", "the") and an opening bracket? Literal suffix
+    tests from the end (a regex search would try every start position of the text)."""
+
+    def __init__(
+        self, heads: list[str], links: list[str], fillers: list[str], openers: str
+    ) -> None:
+        self.heads, self.links, self.fillers = _by_last(heads), _by_last(links), _by_last(fillers)
+        self.openers = openers + " \t\n"
+
+    @staticmethod
+    def _word_ok(low: str, lo: int, i: int, w: str) -> bool:
+        """An ASCII word may not continue a word before it ("so" in "also"; "n't" may)."""
+        if not (w[0].isascii() and w[0].isalpha()) or w.startswith("n'"):
+            return True
+        return not (i > lo and low[i - 1].isascii() and low[i - 1].isalpha())
+
+    def _strip(self, low: str, lo: int, i: int, chars: str) -> int:
+        while i > lo and low[i - 1] in chars:
+            i -= 1
+        return i
+
+    def _one(self, words: dict[str, tuple[str, ...]], low: str, lo: int, i: int) -> int | None:
+        if i <= lo:
+            return None
+        for w in words.get(low[i - 1], ()):
+            if low.endswith(w, lo, i) and self._word_ok(low, lo, i - len(w), w):
+                return i - len(w)
+        return None
+
+    def start(self, low: str, lo: int, end: int) -> int | None:
+        """Where the head starts when low[lo:end] ends with the phrase, else None. `low` is
+        the lower-cased text."""
+        i = self._strip(low, lo, end, self.openers)
+        while (j := self._one(self.fillers, low, lo, i)) is not None:
+            i = self._strip(low, lo, j, " \t\n,")
+        i = self._strip(low, lo, i, " \t\n:、,")
+        for k in (self._one(self.links, low, lo, i), i):
+            if k is None:
+                continue
+            h = self._one(self.heads, low, lo, self._strip(low, lo, k, " \t\n)]」』】"))
+            if h is not None:
+                return h
+        return None
 
 
-def negated_before(text: str, start: int) -> bool:
-    head = text[max(0, start - 24) : start]
-    return NEG_BEFORE.search(head) is not None and NOT_ONLY.search(head) is None
+# Before a mention: "not A", "isn't (A)", "rather than A", "instead of A" (not "not only A").
+NEG_BEFORE = Suffix(
+    heads=["not", "n't", "never", "rather than", "instead of", "other than", "except",
+           "except for", "excluding", "nor", "neither", "eliminate", "rule out", "can't be",
+           "cannot be", "最初は", "初めは", "一見"],
+    links=[],
+    fillers=["just", "the", "option", "choice", "answer", "letter", "選択肢", "is", "are", "be",
+             "choose", "pick", "select", "go with", "say"],
+    openers="([「『【\"'“‘",
+)  # fmt: skip
+# Every trigger of NEG_AFTER / NEG_BEFORE contains one of these: a text without any is read
+# without running them (most short answers).
+_NEG_HINTS = (
+    "な", "ませ", "誤", "間違", "不", "正しく", "違", "とは", "では", "除", "排", "以外", "より",
+    "迷", "悩", "思", "言い", "という", "可能性", "考え", "得", "捨て", "見せ", "最初", "初め",
+    "一見", "×", "✗", "✘", "❌", "not", "n't", "never", "rather", "instead", "other", "except",
+    "exclud",
+    "nor", "neither", "elimin", "rule", "can't", "cannot", "wrong", "false", "incorrect",
+    "unlikely", "implausible", "distractor",
+)  # fmt: skip
+
+
+def lower_same_length(text: str) -> str:
+    """`text.lower()` when that keeps every index (it does unless a rare letter expands)."""
+    low = text.lower()
+    return low if len(low) == len(text) else "".join(c.lower()[0] for c in text)
+
+
+class Rejections:
+    """Which mentions of one text its context rejects ("not X", "Xではなく", "X is wrong")."""
+
+    __slots__ = ("hint", "low", "text")
+
+    def __init__(self, text: str, low: str | None = None) -> None:
+        self.text = text
+        self.low = lower_same_length(text) if low is None else low
+        self.hint = any(h in self.low for h in _NEG_HINTS)
+
+    def after(self, end: int) -> bool:
+        return self.hint and NEG_AFTER.match(self.text, end) is not None
+
+    def before(self, start: int) -> bool:
+        return self.hint and NEG_BEFORE.start(self.low, max(0, start - 30), start) is not None
+
+    def __call__(self, start: int, end: int) -> bool:
+        return self.after(end) or self.before(start)
 
 
 def negated(text: str, start: int, end: int) -> bool:
-    """The mention text[start:end] is rejected by its context ("not X", "Xではなく")."""
-    return negated_after(text, end) or negated_before(text, start)
+    """The mention text[start:end] is rejected by its context (one-off form of `Rejections`)."""
+    return Rejections(text)(start, end)
 
 
 # ---------------------------------------------------------------- word edges

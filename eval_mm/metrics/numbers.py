@@ -58,6 +58,10 @@ _KANJI_WORDS = ("一番", "一部", "一般", "一緒", "十分", "一方", "一
                 "一人称", "一定", "一斉", "一連", "一律", "一旦", "千葉", "九州", "四国", "三角",
                 "一気", "一向", "一段", "一面", "一言", "一目", "二酸化", "一酸化")  # fmt: skip
 
+_KANJI_WORD_RX = re.compile("|".join(_KANJI_WORDS))
+_ASCII_WORD = re.compile("[A-Za-z]{3}")
+# Characters after which an Arabic number may continue (2.5e3, 10^3, 3/4, 3分の1, 3万, 2 million).
+_EXTENDERS = frozenset("eE×x*·^/⁄分万億兆千百tmb")
 _EN_UNITS = {
     w: i
     for i, w in enumerate(
@@ -127,26 +131,30 @@ def _after_arabic(text: str, m: re.Match[str]) -> Number:
     value = float(raw.replace(",", ""))
     decimals = _decimals(raw)
     end = m.end()
-    if (e := _EXP.match(text, end)) is not None:
-        value *= 10.0 ** int((e.group(1) or e.group(2)).replace("−", "-"))
-        end = e.end()
-    elif (pw := _POW.match(text, end)) is not None:
-        value = value ** int(pw.group(1).replace("−", "-"))
-        end = pw.end()
-    elif (f := _FRACTION.match(text, end)) is not None and "," not in raw and "." not in raw:
-        if int(f.group(1)):
-            value, decimals, end = value / int(f.group(1)), 6, f.end()
-    elif (b := _BUNNO.match(text, end)) is not None and value:
-        value, decimals, end = float(b.group(1)) / value, 6, b.end()
-    value, end = _jp_multipliers(text, value, end)
-    if (w := _MULT_WORD.match(text, end)) is not None:
-        value *= _WORD_VALUES[w.group(1).lower()]
-        end = w.end()
+    # What may follow is decided by the next non-space character (most numbers stop here).
+    nxt = text[end : end + 2].lstrip()[:1]
+    if nxt and nxt in _EXTENDERS:
+        if (e := _EXP.match(text, end)) is not None:
+            value *= 10.0 ** int((e.group(1) or e.group(2)).replace("−", "-"))
+            end = e.end()
+        elif (pw := _POW.match(text, end)) is not None:
+            value = value ** int(pw.group(1).replace("−", "-"))
+            end = pw.end()
+        elif (f := _FRACTION.match(text, end)) is not None and "," not in raw and "." not in raw:
+            if int(f.group(1)):
+                value, decimals, end = value / int(f.group(1)), 6, f.end()
+        elif (b := _BUNNO.match(text, end)) is not None and value:
+            value, decimals, end = float(b.group(1)) / value, 6, b.end()
+        value, end = _jp_multipliers(text, value, end)
+        if (w := _MULT_WORD.match(text, end)) is not None:
+            value *= _WORD_VALUES[w.group(1).lower()]
+            end = w.end()
     sign = m.group("sign") or ""
     if sign in ("-", "−", "–", "マイナス"):
         value = -value
     alts: tuple[float, ...] = ()
-    if (p := _PERCENT.match(text, end)) is not None:
+    nxt = text[end : end + 2].lstrip()[:1]
+    if nxt in ("%", "パ", "p", "P", "割") and (p := _PERCENT.match(text, end)) is not None:
         alts = (value / (10 if p.group(1) == "割" else 100),)
         end = p.end()
     start = m.start("sign") if sign and sign != "±" else m.start("num")
@@ -164,9 +172,9 @@ def find_numbers(text: str, words: bool = False) -> list[Number]:
         n = _after_arabic(text, m)
         out.append(n)
         taken_until = n.end
-    if any(c in _KANJI_DIGITS or c in _KANJI_UNITS for c in text):
+    if _KANJI_RUN.search(text):
         out.extend(_kanji_numbers(text, out, words))
-    if words and _EN_WORD.search(text):
+    if words and _ASCII_WORD.search(text) and _EN_WORD.search(text):
         out.extend(_english_numbers(text, out))
     out.sort(key=lambda n: n.start)
     return out
@@ -182,7 +190,7 @@ def _kanji_numbers(text: str, found: list[Number], words: bool) -> list[Number]:
         s, e = m.start(), m.end()
         if _overlaps(s, e, found):
             continue
-        if any(text.startswith(w, i) for w in _KANJI_WORDS for i in range(max(0, s - 1), e)):
+        if _KANJI_WORD_RX.search(text, max(0, s - 1), e + 3):
             continue
         before = text[s - 1] if s else ""
         if "\u4e00" <= before <= "\u9fff" and before not in "約計全各第":

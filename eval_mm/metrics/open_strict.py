@@ -35,6 +35,13 @@ INDICATOR = re.compile(
     re.IGNORECASE,
 )
 _EQUALS = re.compile(r"[=＝≈]")
+# Anything `find_numbers(words=True)` can read starts with one of these (a quick filter).
+_HAS_NUMBER = re.compile(
+    r"\d|[〇零一二三四五六七八九十百千]|\b(?:zero|one|two|three|four|five|six|seven|eight|nine|ten"
+    r"|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty"
+    r"|forty|fifty|sixty|seventy|eighty|ninety)",
+    re.IGNORECASE,
+)
 _FILLER = re.compile(
     r"[\s:(\[「『【\"'“]*(?:約|およそ|大体|だいたい|ほぼ|approximately|about|around|roughly|"
     r"[a-zA-Z]\s*=)?\s*$",
@@ -60,7 +67,7 @@ class Located:
 
 def locate(response: str, numeric: bool) -> Located:
     text = clean(response)
-    box = boxed(text)
+    box = boxed(text) if "\\" in text else None
     if box is not None:
         s = text.rfind(box)
         return Located(text, s, s + len(box), "boxed", True)
@@ -73,13 +80,15 @@ def locate(response: str, numeric: bool) -> Located:
             return Located(text, m.end(), end, "indicator", True)
     if not numeric:
         return Located(text, 0, len(text), "whole", False)
-    spans = [sp for sp in sents.spans() if find_numbers(text[sp[0] : sp[1]], words=True)]
-    if not spans:
+    all_spans = sents.spans()
+    has = lambda sp: _HAS_NUMBER.search(text, *sp) and find_numbers(text[sp[0] : sp[1]], True)  # noqa: E731
+    last = next((sp for sp in reversed(all_spans) if has(sp)), None)
+    if last is None:
         return Located(text, 0, len(text), "whole", False)
-    first = sents.spans()[0]
-    if len(sents.spans()) > 1 and spans[0] == first and first[1] - first[0] <= 16:
+    first = all_spans[0]
+    if len(all_spans) > 1 and first[1] - first[0] <= 16 and has(first):
         return Located(text, first[0], first[1], "first_sentence", True)
-    s, e = spans[-1]
+    s, e = last
     eq = [m.end() for m in _EQUALS.finditer(text, s, e)]
     if eq:
         return Located(text, eq[-1], e, "equals", True)
@@ -147,6 +156,7 @@ class OpenResult:
     parsed: float | str | None
 
 
+@lru_cache(maxsize=4096)
 def gold_number(gold: str) -> Number | None:
     """A gold stating one number (「3.5」, 「120人」, 「約1,200万円」) is compared as a number."""
     g = clean(gold)

@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from eval_mm.metrics.answer_text import Sentences, clean, negated_before, word_edges_ok
+from eval_mm.metrics.answer_text import Rejections, Sentences, clean, word_edges_ok
 from eval_mm.metrics.open_strict import INDICATOR
 
 YES, NO = "yes", "no"
@@ -75,6 +75,7 @@ _VERB_NEXT = set("るりれらっけなまいうくこさし")  # はいる, は
 
 def _mentions(text: str) -> list[tuple[int, int, str]]:
     out = []
+    rej = Rejections(text)
     for m in _WORDS.finditer(text):
         s, e = m.span(m.lastindex or 0)
         word = "".join(text[s:e].split())
@@ -83,7 +84,7 @@ def _mentions(text: str) -> list[tuple[int, int, str]]:
         if word == "はい" and text[e : e + 1] in _VERB_NEXT:
             continue
         value = _word_value(m)
-        if _WORD_NEG.match(text, e) or negated_before(text, s):
+        if _WORD_NEG.match(text, e) or rej.before(s):
             value = NO if value == YES else YES
         out.append((s, e, value))
     return out

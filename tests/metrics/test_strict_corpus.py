@@ -97,3 +97,13 @@ def test_mc_scorers_share_one_reading(corpus: list[dict[str, Any]]) -> None:
         want = mecha.score_one(s, case["response"]).value
         assert cvqa.score_one(s, case["response"]).value == want
         assert jmmmu.score_one(s, case["response"]).value == want
+
+
+def test_fast_path_reads_as_the_rules(corpus: list[dict[str, Any]]) -> None:
+    """The short-answer fast path of the MC extractor gives exactly what the full rules give."""
+    from eval_mm.metrics.choice_strict import _extract
+
+    for case in corpus:
+        if case["kind"] == "mc":
+            fast = _extract(case["response"], case["options"], fast=True)
+            assert fast == _extract(case["response"], case["options"], fast=False), case["id"]
