@@ -110,7 +110,7 @@ class Sentences:
 # After a mention: "Aではなく", "Aではない" (not "ではないでしょうか", a hedged yes),
 # "Aは誤り", "A is not", "A is incorrect", verdict marks. Checked at the mention's end.
 NEG_AFTER = re.compile(
-    r"[\s)\]」』】>\"'”’.…:\-–—→⇒、,]*(?:"
+    r"[\s)\]」』】>\"'”’.…:\-–—→⇒←、,|]*(?:"
     r"(?:で|じゃ)(?:は|も)?(?:なく|無く|なかった|ない(?!(?:の)?(?:でしょう|だろう|ですか|か|かな|かと|ように))"
     r"|ありません|ございません|ありませ)"
     r"|(?:は|が)?\s*(?:誤り|誤っ|誤答|間違い(?!な|あり|ござ)|間違っ|不正解|不適切|不適当|正しくな|正しくあ"
@@ -122,8 +122,8 @@ NEG_AFTER = re.compile(
     r"(?:not\b|incorrect|wrong|false|eliminated|ruled out|excluded|unlikely|implausible"
     r"|a distractor)|(?:is|are|was|does|do)n't\b"
     r"|\s*[:(\-–—]\s*(?:incorrect|wrong|false|not correct|eliminated)\b)"
-    r"|\s*[:]?\s*[×✗✘❌]|とは(?:言え|いえ|限ら)(?:ない|ません)|と言いたい|と思いきや"
-    r"|というより|(?:の)?可能性も(?:あ|考え)|も考えられ|もあり得|も捨てきれ"
+    r"|\s*[:(]?\s*(?:[×✗✘❌❎]|no\b)|とは(?:言え|いえ|限ら)(?:ない|ません)|と言いたい|と思いきや"
+    r"|というより|(?:の)?可能性も(?:あ|考え)|も考えられ|もあり得|も捨てきれ|も捨てがた"
     r"|[^。\n、]{0,8}?(?:と言いたい|と思われがち|と思いきや|と考えがち|と見せかけ|と思うかもしれ)"
     r"|(?:と|を)(?:答える|選ぶ|選択する|回答する)(?:の|こと)(?:は|が)(?:誤り|間違い|不正解|正しくな|適切で)"
     r")",
@@ -199,8 +199,8 @@ NEG_BEFORE = Suffix(
 _NEG_HINTS = (
     "な", "ませ", "誤", "間違", "不", "正しく", "違", "とは", "では", "除", "排", "以外", "より",
     "迷", "悩", "思", "言い", "という", "可能性", "考え", "得", "捨て", "見せ", "最初", "初め",
-    "一見", "×", "✗", "✘", "❌", "not", "n't", "never", "rather", "instead", "other", "except",
-    "exclud",
+    "一見", "×", "✗", "✘", "❌", "❎", "no", "not", "n't", "never", "rather", "instead", "other",
+    "except", "exclud",
     "nor", "neither", "elimin", "rule", "can't", "cannot", "wrong", "false", "incorrect",
     "unlikely", "implausible", "distractor",
 )  # fmt: skip

@@ -42,6 +42,7 @@ _LETTER = re.compile(r"(?<![A-Za-z0-9])[A-Za-z](?![A-Za-z0-9])")
 _NEXT_WORD = re.compile(r" ([a-z']+)")
 _RANGE = re.compile(r"([A-Z])\s*(?:[-~〜–—～]|から|to|through)\s*([A-Z])(?![A-Za-z0-9])")
 _QA_PREFIX = re.compile(r"^\s*Q\s*[.:]", re.MULTILINE)
+_BLANK_LINE = re.compile(r"\n[ \t]*\n")
 _MERGE_AFTER = re.compile(r"[\s.:)\]」』】\-–—=→の、,(「『]{0,4}")
 _MERGE_BEFORE = re.compile(r"[\s(\[「『【:\-–—→=、,]{0,3}")
 # Mentions on one line joined by these form one answer expression ("AではなくB", "A or B").
@@ -255,7 +256,7 @@ def mark_listings(text: str, mentions: list[Mention]) -> None:
         le = len(text) if le < 0 else le
         if text[ls : m.start].strip(" -•・*") or text[m.end : le].strip(" 。.,、"):
             continue
-        if block and text[block[-1].end : ls].count("\n") > 1:
+        if block and _BLANK_LINE.search(text, block[-1].end, ls):
             flush()
         block.append(m)
     flush()

@@ -75,7 +75,9 @@ _MARK_BEFORE = Suffix(
         "選ぶべき", "ものは", "ものが", "のは", "のが", "選択肢は", "選択肢が", "方は", "方が",
         "ほうは", "ほうが", "よって", "したがって", "従って", "ゆえに", "故に", "つまり",
         "以上から", "以上より", "以上のことから", "結果として", "いや", "訂正", "訂正します",
-        "ずばり", "ズバリ", "実際は", "実際には", "本当は", "正しくは",
+        "ずばり", "ズバリ", "実際は", "実際には", "本当は", "正しくは", "言えば", "言うと",
+        "言うなら", "選ぶなら", "選ぶとすれば", "選ぶとしたら", "するなら",
+        "had to choose", "have to choose", "must choose", "to choose",
         "answer", "final answer", "correct answer", "best answer", "right answer",
         *(f"most {a} answer" for a in ("appropriate", "likely", "suitable", "accurate")),
         *(f"{p}{o} {v}" for p in ("", "correct ", "best ", "right ") for o in ("option", "choice")
@@ -95,7 +97,7 @@ _MARK_BEFORE = Suffix(
     openers="([「『【\"“‘",
 )  # fmt: skip
 _MARK_AFTER = re.compile(
-    r"[\s)\]」』】\"”’\-–—→⇒:]*(?:"
+    r"[\s)\]」』】\"”’\-–—→⇒←:|]*(?:"
     r"(?:が|は|こそ)\s*(?:最も)?\s*(?:正解|正しい|正答|答え|適切|妥当|適当|ふさわしい|当てはまる"
     r"|該当する|合っている|最適)"
     r"|(?:の方|のほう)が\s*(?:より|もっと)?\s*(?:正しい|適切|妥当|ふさわしい|良い|よい|正確|的確|近い)"
@@ -103,7 +105,7 @@ _MARK_AFTER = re.compile(
     r"|に(?:します|しました|なります|なる)|とします|と(?:答え|回答)(?!る(?:の|こと))"
     r"|\s*(?:is|seems|would be|should be|must be|appears to be)\s+(?:the\s+)?"
     r"(?:correct|right|best|better|true|answer|most)"
-    r"|\s*[:]?\s*(?:[○◯✓✔⭕]|correct\b|true\b|正解|正しい))",
+    r"|\s*[:(]?\s*(?:[○◯✓✔⭕✅]|correct\b|true\b|yes\b|正解|正しい))",
     re.IGNORECASE,
 )
 _MED_AFTER = re.compile(

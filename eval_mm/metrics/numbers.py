@@ -172,6 +172,9 @@ def find_numbers(text: str, words: bool = False) -> list[Number]:
         n = _after_arabic(text, m)
         out.append(n)
         taken_until = n.end
+    # Numerals without a counter and number words are read only where no digit is: in
+    # "約3.5 m（小数第2位を四捨五入）" or "3.5 (three point five)" they are not the answer.
+    words = words and not out
     if _KANJI_RUN.search(text):
         out.extend(_kanji_numbers(text, out, words))
     if words and _ASCII_WORD.search(text) and _EN_WORD.search(text):

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from itertools import pairwise
 
-from eval_mm.metrics.answer_text import Sentences, boxed, clean, negated, word_edges_ok
+from eval_mm.metrics.answer_text import Rejections, Sentences, boxed, clean, word_edges_ok
 from eval_mm.metrics.numbers import Number, find_numbers, parse_number, same_number
 
 INDICATOR = re.compile(
@@ -114,9 +114,13 @@ def final_number(response: str) -> Reading:
     eq = [m.end() for m in _EQUALS.finditer(text, loc.start, loc.end)]
     if eq and any(n.start >= eq[-1] for n in nums):
         nums = [n for n in nums if n.start >= eq[-1]]  # "3×4=12": the result
-    pos = [n for n in nums if not negated(text, n.start, n.end)]
+    rej = Rejections(text)
+    pos = [n for n in nums if not rej(n.start, n.end)]
     if not pos:
         return Reading(None, "unparsed")
+    inside = _bracketed(text, loc.start, loc.end)
+    outside = [n for n in pos if n.start not in inside]
+    pos = outside or pos  # "約3.5 m（小数第2位を四捨五入）": a remark in brackets is not the answer
     if len({n.value for n in pos}) == 1:
         return Reading(pos[0], loc.how)
     for a, b in pairwise(pos):
@@ -125,6 +129,22 @@ def final_number(response: str) -> Reading:
     if loc.after_marker and _FILLER.match(text, loc.start, pos[0].start):
         return Reading(pos[0], loc.how)
     return Reading(pos[-1], loc.how)
+
+
+def _bracketed(text: str, start: int, end: int) -> set[int]:
+    """Positions inside round or square brackets within text[start:end]."""
+    if not any(c in text[start:end] for c in "([【"):
+        return set()
+    out, depth = set(), 0
+    for i in range(start, end):
+        c = text[i]
+        if c in "([【":
+            depth += 1
+        elif c in ")]】" and depth:
+            depth -= 1
+        elif depth:
+            out.add(i)
+    return out
 
 
 @lru_cache(maxsize=4096)
@@ -142,10 +162,13 @@ def gold_in(text: str, start: int, end: int, gold: str, loose: bool = False) -> 
     if pat is None:
         return False
     rx, key = pat
+    rej: Rejections | None = None
     for m in rx.finditer(text, start, end):
         s, e = m.span()
-        if word_edges_ok(text, s, e, key, loose) and not negated(text, s, e):
-            return True
+        if word_edges_ok(text, s, e, key, loose):
+            rej = rej or Rejections(text)
+            if not rej(s, e):
+                return True
     return False
 
 

@@ -29,7 +29,8 @@ class Polarity:
 
 _WORDS = re.compile(
     r"(は ?い|ハイ)|(い ?い ?え|イイエ)|\b(y ?e ?s|yeah|yep|yup|no|nope)\b(?!\.\s?\d)"
-    r"|(?:^|(?<=[\n。.!?！？]))\s*(ええ|うん|いえ|ううん|いや)(?=[、,。.!！\s])",
+    r"|(?:^|(?<=[\n。.!?！？]))\s*(ええ|うん|いえ|ううん|いや)(?=[、,。.!！\s])"
+    r"|(?:^|(?<=\s))([○◯⭕×✕❌])(?=$|[\s、,。.!！])",
     re.IGNORECASE,
 )
 _NO_ANSWER = re.compile(
@@ -47,10 +48,14 @@ _NEG_END = re.compile(
     r"(?:でした|です|のです|んです|わけです|ようです|と思います|と思われます|と考えられます|よ|ね)*$"
 )
 _POS_END = re.compile(
-    r"(?:です|ます|ました|でした|ある|いる|できる|した|された|である|だ|あり|可能|済み|予定)"
+    r"(?:です|ます|ました|でした|ある|いる|できる|した|された|である|だ|あり|可能|済み|予定|正しい"
+    r"|その通り|そのとおり)"
     r"(?:よ|ね|と思います|と思われます|と考えられます)*$"
 )
-_EN_NEG = re.compile(r"\b(?:not|never|none|neither|nor|cannot|no)\b|n't\b", re.IGNORECASE)
+_EN_NEG = re.compile(
+    r"\b(?:not|never|none|neither|nor|cannot|no|incorrect|wrong|false|untrue)\b|n't\b", re.I
+)
+_EN_YES = re.compile(r"\b(?:correct|true|right|indeed|certainly|exactly|of course|sure)\b", re.I)
 _EN_VERB = re.compile(
     r"\b(?:is|are|was|were|does|do|did|has|have|had|can|will|would|should|must|shows?|states?"
     r"|includes?|contains?|mentions?|lists?|describes?|says?|indicates?)\b",
@@ -59,9 +64,14 @@ _EN_VERB = re.compile(
 _TAIL = " 。.!！、,)」』】\"'"
 
 
+_YES_WORDS = frozenset(
+    ("はい", "ハイ", "yes", "yeah", "yep", "yup", "ええ", "うん", "○", "◯", "⭕")
+)
+
+
 def _word_value(m: re.Match[str]) -> str:
     w = "".join(m.group().split()).lower()
-    return YES if w in ("はい", "ハイ", "yes", "yeah", "yep", "yup", "ええ", "うん") else NO
+    return YES if w in _YES_WORDS else NO
 
 
 # A yes/no word itself rejected: 「はい」ではありません, はいではなく, "not yes" (but in
@@ -97,7 +107,7 @@ def _implicit(sentence: str) -> str | None:
     if s.isascii():
         if _EN_NEG.search(s):
             return NO
-        return YES if _EN_VERB.search(s) else None
+        return YES if _EN_VERB.search(s) or _EN_YES.search(s) else None
     if _NEG_END.search(s):
         return NO
     return YES if _POS_END.search(s) else None
