@@ -110,7 +110,7 @@ class Sentences:
 # After a mention: "Aではなく", "Aではない" (not "ではないでしょうか", a hedged yes),
 # "Aは誤り", "A is not", "A is incorrect", verdict marks. Checked at the mention's end.
 NEG_AFTER = re.compile(
-    r"[\s)\]」』】>\"'”’.…:\-–—→⇒←、,|]*(?:"
+    r"[\s)\]」』】>\"'”’.…:\-–—→⇒←、,|?？]*(?:"
     r"(?:で|じゃ)(?:は|も)?(?:なく|無く|なかった|ない(?!(?:の)?(?:でしょう|だろう|ですか|か|かな|かと|ように))"
     r"|ありません|ございません|ありませ)"
     r"|(?:は|が)?\s*(?:誤り|誤っ|誤答|間違い(?!な|あり|ござ)|間違っ|不正解|不適切|不適当|正しくな|正しくあ"
@@ -206,6 +206,11 @@ _NEG_HINTS = (
 )  # fmt: skip
 
 
+_NOT_LABEL = re.compile(
+    r"\b(?:not|n't|rather than|instead of|other than|except)\s+(?:[a-z'-]+\s+){0,3}\(\Z"
+)
+
+
 def lower_same_length(text: str) -> str:
     """`text.lower()` when that keeps every index (it does unless a rare letter expands)."""
     low = text.lower()
@@ -226,7 +231,15 @@ class Rejections:
         return self.hint and NEG_AFTER.match(self.text, end) is not None
 
     def before(self, start: int) -> bool:
-        return self.hint and NEG_BEFORE.start(self.low, max(0, start - 30), start) is not None
+        if not self.hint:
+            return False
+        if NEG_BEFORE.start(self.low, max(0, start - 30), start) is not None:
+            return True
+        # "not tempura (B)": a bracketed letter labels the rejected words before it
+        lo = max(0, start - 40)
+        if self.low[start - 1 : start] != "(":
+            return False
+        return _NOT_LABEL.search(self.low, lo, start) is not None
 
     def __call__(self, start: int, end: int) -> bool:
         return self.after(end) or self.before(start)
@@ -263,9 +276,9 @@ def word_edges_ok(text: str, start: int, end: int, word: str, ascii_only: bool =
 
     ASCII letters/digits may not touch ASCII letters/digits (5 in 15, H2O in H2O2), nor a digit
     a decimal point or comma with a digit (5 in 5.5); a one-character kanji word may not touch a
-    kanji (北 in 北東); katakana may not touch katakana (ペン in ペンギン); a word edged by
-    hiragana may not continue into hiragana (はい in はいけません). `ascii_only`: only the
-    ASCII rules (a factoid gold 東京 is found in 東京都)."""
+    kanji (北 in 北東, but 赤色 is 赤); katakana may not touch katakana (ペン in ペンギン); a
+    word ending in hiragana may run on only into a particle or copula (not はい in はいけません).
+    `ascii_only`: only the ASCII rules (a factoid gold 東京 is found in 東京都)."""
     first, last = _kind(word[0]), _kind(word[-1])
     before = text[start - 1] if start > 0 else ""
     after = text[end] if end < len(text) else ""
@@ -289,9 +302,7 @@ def word_edges_ok(text: str, start: int, end: int, word: str, ascii_only: bool =
         return False
     if (first == "kata" and kb == "kata") or (last == "kata" and ka == "kata"):
         return False
-    if last == "hira" and ka == "hira" and after not in _HIRA_NEXT:
-        return False
-    return not (first == "hira" and kb == "hira" and before not in _PARTICLES)
+    return not (last == "hira" and ka == "hira" and after not in _HIRA_NEXT)
 
 
 def compact(s: str) -> str:

@@ -35,6 +35,7 @@ INDICATOR = re.compile(
     re.IGNORECASE,
 )
 _EQUALS = re.compile(r"[=＝≈]")
+_NOT_A_UNIT = re.compile(r"[π√^×*+/]|sin|cos|tan|log|[a-z]\(")
 # Anything `find_numbers(words=True)` can read starts with one of these (a quick filter).
 _HAS_NUMBER = re.compile(
     r"\d|[〇零一二三四五六七八九十百千]|\b(?:zero|one|two|three|four|five|six|seven|eight|nine|ten"
@@ -187,7 +188,9 @@ def gold_number(gold: str) -> Number | None:
     if n is None:
         return None
     rest = g[: n.start] + g[n.end :]
-    return n if len(rest.strip()) <= 6 else None
+    if len(rest.strip()) > 6 or _NOT_A_UNIT.search(rest):
+        return None  # 2π, 3√2, x^2 are expressions, not a number with a unit
+    return n
 
 
 def score_open(golds: str | Sequence[str], response: str) -> OpenResult:

@@ -353,3 +353,79 @@ MC.extend(MC2)
 OPEN.extend(OPEN2)
 YESNO.extend(YESNO2)
 JDOCQA.extend(JDOCQA2)
+
+
+# A third batch, aimed at the classes of the issue, in phrasings the templates do not use.
+FOODS = ["寿司", "天ぷら", "そば", "うなぎ"]
+UNITS = ["2 mA", "20 mA", "2 kV", "20 kV"]
+PAIRS = ["A only", "B only", "A and B", "neither"]
+MC3: list[tuple[str, list[str], str, str, int]] = [
+    ("mc_contrast", FOODS, "C", "Aは違って、Cです。", 1),
+    ("mc_contrast", FOODS, "C", "Aかと思いきや、Cでした。", 1),
+    ("mc_contrast", FOODS, "C", "Aに見えますが、実はCです。", 1),
+    ("mc_contrast", FOODS, "C", "Aではありませんでした。Cです。", 1),
+    ("mc_contrast", FOODS, "C", "C and not A.", 1),
+    ("mc_contrast", FOODS, "C", "A? No — C.", 1),
+    ("mc_contrast", FOODS, "C", "It's C. Definitely not A.", 1),
+    ("mc_contrast", FOODS, "C", "A is tempting, but C is correct.", 1),
+    ("mc_contrast", FOODS, "A", "A is tempting, but C is correct.", 0),
+    ("mc_contrast", FOODS, "C", "【A】ではなく【C】", 1),
+    ("mc_contrast", FOODS, "C", "寿司ではなく、そばです。", 1),
+    ("mc_contrast", FOODS, "C", "寿司というより、むしろそば。", 1),
+    ("mc_contrast", FOODS, "C", "天ぷらじゃなくてそばだと思う。", 1),
+    ("mc_contrast", FOODS, "B", "天ぷらじゃなくてそばだと思う。", 0),
+    ("mc_contrast", FOODS, "C", "The dish is soba (C), not tempura (B).", 1),
+    ("mc_contrast", FOODS, "C", "Not B (tempura); it's C.", 1),
+    ("mc_contrast", FOODS, "D", "AでもBでもCでもなく、Dです。", 1),
+    ("mc_contrast", FOODS, "D", "A、B、Cは誤り。Dが正解。", 1),
+    ("mc_contrast", FOODS, "D", "Aは×、Bも×、Cも×なので、Dです。", 1),
+    ("mc_caps_in_options", UNITS, "B", "20 mA", 1),
+    ("mc_caps_in_options", UNITS, "B", "答えは 20 mA です。", 1),
+    ("mc_caps_in_options", UNITS, "D", "D. 20 kV", 1),
+    ("mc_caps_in_options", UNITS, "C", "電圧は2 kVです。", 1),
+    ("mc_caps_in_options", UNITS, "A", "I = 2 mA, so A.", 1),
+    ("mc_caps_in_options", PAIRS, "C", "A and B are both correct, so C.", 1),
+    ("mc_caps_in_options", PAIRS, "C", "A and B", 1),
+    ("mc_caps_in_options", PAIRS, "B", "B only", 1),
+    ("mc_caps_in_options", PAIRS, "D", "Neither statement is true: D.", 1),
+    ("mc_caps_in_options", PAIRS, "C", "The answer is (C) A and B.", 1),
+    ("mc_caps_in_options", ["CaCO3", "NaOH", "HCl", "KCl"], "A", "CaCO3です。", 1),
+    ("mc_caps_in_options", ["CaCO3", "NaOH", "HCl", "KCl"], "D", "答えはKCl。", 1),
+    ("mc_caps_in_options", ["CaCO3", "NaOH", "HCl", "KCl"], "C", "C: HCl", 1),
+    ("mc_caps_in_options", ["P ∧ Q", "P ∨ Q", "¬P", "P → Q"], "D", "P → Q", 1),
+    ("mc_caps_in_options", ["P ∧ Q", "P ∨ Q", "¬P", "P → Q"], "B", "B. P ∨ Q", 1),
+    ("mc_caps_in_options", ["K. Tanaka", "M. Sato", "A. Suzuki", "D. Ito"], "C", "A. Suzuki", 1),
+    ("mc_caps_in_options", ["K. Tanaka", "M. Sato", "A. Suzuki", "D. Ito"], "D", "D. Ito", 1),
+    ("mc_caps_in_options", ["K. Tanaka", "M. Sato", "A. Suzuki", "D. Ito"], "D", "D", 1),
+    ("mc_caps_in_options", ["K. Tanaka", "M. Sato", "A. Suzuki", "D. Ito"], "B", "The author is M. Sato.", 1),
+    ("mc_caps_in_options", ["Grade A", "Grade B", "Grade C", "Grade D"], "C", "Grade C", 1),
+    ("mc_caps_in_options", ["Grade A", "Grade B", "Grade C", "Grade D"], "B", "評価はGrade Bです。", 1),
+    ("mc_caps_in_options", ["III", "IV", "V", "VI"], "B", "IV", 1),
+    ("mc_caps_in_options", ["III", "IV", "V", "VI"], "A", "答えはIIIです。", 1),
+    ("mc_caps_in_options", ["III", "IV", "V", "VI"], "C", "V", 1),
+]
+OPEN3: list[tuple[str, str, str, int]] = [
+    ("open_decimal", "3.14", "よって3.14", 1), ("open_decimal", "2.5", "最終的な答えは2.5", 1),
+    ("open_decimal", "0.125", "解答：0.125", 1), ("open_decimal", "12.5", "回答は12.5%です", 1),
+    ("open_decimal", "12.5", "回答は12%です", 0), ("open_decimal", "1.05", "答えは1.05倍", 1),
+    ("open_decimal", "1.05", "答えは1倍", 0), ("open_decimal", "2.5", "Therefore, the final answer is 2.5.", 1),
+    ("open_decimal", "2.5", "$2.5$", 1), ("open_decimal", "2.5", "2.5です。", 1),
+    ("open_number_forms", "90", "90°", 1), ("open_number_forms", "2", "x = 2", 1),
+    ("open_number_forms", "100000", "10^5", 1), ("open_number_forms", "2000", "2.0 × 10^3", 1),
+    ("open_string", "1:2", "1 : 2", 1), ("open_string", "1:2", "2:1", 0), ("open_string", "3√2", "3√2", 1),
+    ("open_string", "2π", "2π", 1), ("open_string", "2π", "2", 0), ("open_string", "frontal lobe", "The frontal lobe.", 1),
+    ("open_final_answer", "24", "6 × 4 = 24. So 24.", 1), ("open_final_answer", "6", "6 × 4 = 24. So 24.", 0),
+    ("open_final_answer", "24", "24 (6 × 4)", 1), ("open_final_answer", "4", "24 (6 × 4)", 0),
+]
+YESNO3: list[tuple[str, str, str, int]] = [
+    ("yesno_tricky", "いいえ", "しばらくはいらないと思います。", 1),
+    ("yesno_tricky", "いいえ", "ハイキングコースは閉鎖されています。", 0),
+    ("yesno_tricky", "はい", "ハイキングコースは開放されています。", 1),
+    ("yesno_tricky", "はい", "いいえて妙ですが、はい、その通りです。", 1),
+    ("yesno_tricky", "いいえ", "その会場には入れない。", 1),
+    ("yesno_tricky", "はい", "Yes—it was approved in 2021.", 1),
+    ("yesno_tricky", "いいえ", "Nothing indicates that; no.", 1),
+]
+MC.extend(MC3)
+OPEN.extend(OPEN3)
+YESNO.extend(YESNO3)
