@@ -121,6 +121,7 @@ NEG_AFTER = re.compile(
     r"|\s*(?:(?:is|are|was|would be|seems|appears|looks|can be|could be|'s)\s+(?:also\s+)?"
     r"(?:not\b|incorrect|wrong|false|eliminated|ruled out|excluded|unlikely|implausible"
     r"|a distractor)|(?:is|are|was|does|do)n't\b"
+    r"|\s*(?:does|do|did|can|could|will|would|should|must)(?:\s+not\b|n't\b)"
     r"|\s*[:(\-–—]\s*(?:incorrect|wrong|false|not correct|eliminated)\b)"
     r"|\s*[:(]?\s*(?:[×✗✘❌❎]|no\b)|とは(?:言え|いえ|限ら)(?:ない|ません)|と言いたい|と思いきや"
     r"|というより|(?:の)?可能性も(?:あ|考え)|も考えられ|もあり得|も捨てきれ|も捨てがた"
@@ -129,6 +130,8 @@ NEG_AFTER = re.compile(
     r")",
     re.IGNORECASE,
 )
+
+
 def _by_last(words: list[str]) -> dict[str, tuple[str, ...]]:
     """Words indexed by their last character, longest first."""
     out: dict[str, list[str]] = {}

@@ -119,7 +119,7 @@ _MED_AFTER = re.compile(
 _MED_BEFORE = re.compile(
     r"\s*(?:[-•・]\s*|\d+[.)]\s*)?(?:(?:it'?s|it is|that'?s|that is|this is|i think|i believe"
     r"|i guess|i'd say|probably|likely|maybe|perhaps|definitely|clearly|おそらく|恐らく|多分"
-    r"|たぶん|きっと|やはり|option|choice|選択肢|記号)[\s,、:はがも]*)*",
+    r"|たぶん|きっと|やはり|option|choice|選択肢|記号)[\s,、:はがも]*)*[(\[「『【\"“'‘]*",
     re.IGNORECASE,
 )
 _REASON_BEFORE = re.compile(r"(?:ので|から|ため|なので|ことから|ことより)[、,]?\s*$")

@@ -30,6 +30,7 @@ from eval_mm.metrics.numbers import Number, find_numbers, parse_number, same_num
 INDICATOR = re.compile(
     r"(?:最終的な(?:答え|回答|解答)(?:は|:)?|(?:答え|回答|解答|正解|正答)(?:は|が|として(?:は)?|:|=|→)"
     r"|最終的に(?:は)?|よって|したがって|従って|ゆえに|故に|つまり|以上(?:から|より)|結論として(?:は)?"
+    r"|合計(?:は|で)|全部で|総計(?:は|で)"
     r"|(?:the )?(?:final |correct )?answer\s*(?:is|:|=|would be|should be)|therefore|thus|hence"
     r"|so the (?:answer|result|value) is|the result is)[\s,、:]*",
     re.IGNORECASE,
@@ -66,6 +67,18 @@ class Located:
     after_marker: bool  # the span follows an indicator: its first number is the answer
 
 
+_BARE_REST = re.compile(r"です|でした|である|だ|約|およそ|[\s.。、,!！*:()（）「」]")
+
+
+def _bare_answer(sentence: str) -> bool:
+    """A sentence that is only a number with its unit ("42です", "15人。", "**3.5 cm**")."""
+    nums = find_numbers(sentence, words=True)
+    if len(nums) != 1:
+        return False
+    rest = _BARE_REST.sub("", sentence[: nums[0].start] + sentence[nums[0].end :])
+    return len(rest) <= 3
+
+
 def locate(response: str, numeric: bool) -> Located:
     text = clean(response)
     box = boxed(text) if "\\" in text else None
@@ -87,7 +100,7 @@ def locate(response: str, numeric: bool) -> Located:
     if last is None:
         return Located(text, 0, len(text), "whole", False)
     first = all_spans[0]
-    if len(all_spans) > 1 and first[1] - first[0] <= 16 and has(first):
+    if len(all_spans) > 1 and first[1] - first[0] <= 24 and _bare_answer(text[first[0] : first[1]]):
         return Located(text, first[0], first[1], "first_sentence", True)
     s, e = last
     eq = [m.end() for m in _EQUALS.finditer(text, s, e)]

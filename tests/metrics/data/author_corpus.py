@@ -17,7 +17,7 @@ import random
 from pathlib import Path
 from typing import Any
 
-from tests.metrics.data import corpus_hand, corpus_mc, corpus_open
+from tests.metrics.data import corpus_combo, corpus_hand, corpus_mc, corpus_open
 
 OUT = Path(__file__).with_name("strict_corpus.jsonl")
 
@@ -51,6 +51,7 @@ def mc_cases(rng: random.Random) -> list[dict[str, Any]]:
 def main() -> None:
     rng = random.Random(18)
     cases = mc_cases(rng) + corpus_open.cases(rng) + corpus_hand.cases()
+    cases += corpus_combo.cases(rng) + corpus_combo.open_cases(rng) + corpus_combo.yesno_cases(rng)
     seen: set[str] = set()
     lines = []
     counters: dict[str, int] = {}
