@@ -77,7 +77,9 @@ _MARK_BEFORE = Suffix(
         "以上から", "以上より", "以上のことから", "結果として", "いや", "訂正", "訂正します",
         "ずばり", "ズバリ", "実際は", "実際には", "実は", "本当は", "正しくは", "言えば", "言うと",
         "言うなら", "選ぶなら", "選ぶとすれば", "選ぶとしたら", "するなら",
-        "had to choose", "have to choose", "must choose", "to choose",
+        "had to choose", "have to choose", "must choose", "to choose", "のうち", "の中で",
+        "の中では", "の中から", "のなかで", "among them", "among these", "of these", "答案",
+        "正确答案",
         "answer", "final answer", "correct answer", "best answer", "right answer",
         *(f"most {a} answer" for a in ("appropriate", "likely", "suitable", "accurate")),
         *(f"{p}{o} {v}" for p in ("", "correct ", "best ", "right ") for o in ("option", "choice")
@@ -89,7 +91,7 @@ _MARK_BEFORE = Suffix(
         "therefore", "thus", "hence", "so", "actually", "wait",
     ],
     links=["としては", "として", "では", "は", "が", ":", "=", "→", "->", "⇒", "is", "would be",
-           "should be", "must be", "will be", "be"],
+           "should be", "must be", "will be", "be", "是", "为"],
     fillers=["おそらく", "恐らく", "多分", "たぶん", "きっと", "やはり", "probably", "likely",
              "clearly", "definitely", "option", "choice", "letter", "選択肢", "記号", "the", "it's",
              "its",
@@ -99,7 +101,8 @@ _MARK_BEFORE = Suffix(
 _MARK_AFTER = re.compile(
     r"[\s)\]」』】\"”’\-–—→⇒←:|]*(?:"
     r"(?:が|は|こそ)\s*(?:最も)?\s*(?:正解|正しい|正答|答え|適切|妥当|適当|ふさわしい|当てはまる"
-    r"|該当する|合っている|最適)"
+    r"|該当する|合っている|最適)(?!かどうか|か(?:は|を|が|検討|確認)|とする|という|とは限)"
+    r"|(?:以外|を除(?:いて|き|く))(?:[、,]|は|の選択肢は?|の)*(?:すべて|全て|どれも)?(?:誤|不正解|違|間違|当てはま(?:らな|りませ)|該当し(?:な|ませ))"
     r"|(?:の方|のほう)が\s*(?:より|もっと)?\s*(?:正しい|適切|妥当|ふさわしい|良い|よい|正確|的確|近い)"
     r"|を(?:選|回答し|答え)(?![^。、\n]{0,6}(?:場合|なら|たら|とき|時は|と、))"
     r"|に(?:します|しました|なります|なる)|とします|と(?:答え|回答)(?!る(?:の|こと))"

@@ -135,6 +135,8 @@ def final_number(response: str) -> Reading:
     inside = _bracketed(text, loc.start, loc.end)
     outside = [n for n in pos if n.start not in inside]
     pos = outside or pos  # "約3.5 m（小数第2位を四捨五入）": a remark in brackets is not the answer
+    main = [n for n in pos if not _compared(text, n)]
+    pos = main or pos  # "1,200人で、前年より100人増": the difference is not the answer
     if len({n.value for n in pos}) == 1:
         return Reading(pos[0], loc.how)
     for a, b in pairwise(pos):
@@ -143,6 +145,22 @@ def final_number(response: str) -> Reading:
     if loc.after_marker and _FILLER.match(text, loc.start, pos[0].start):
         return Reading(pos[0], loc.how)
     return Reading(pos[-1], loc.how)
+
+
+_COMPARED_BEFORE = re.compile(r"(?:前年|昨年|前回|前期|前月|比|より|than)[^\d。\n]{0,4}\Z", re.I)
+_COMPARED_AFTER = re.compile(
+    r"\s*(?:%|パーセント|ポイント|人|件|円|個|倍)?\s*(?:の)?(?:増|減|多|少な|上回|下回|アップ|ダウン|more|less|fewer"
+    r"|higher|lower|increase|decrease|up\b|down\b)",
+    re.I,
+)
+
+
+def _compared(text: str, n: Number) -> bool:
+    """A number stated as a difference or a comparison base (前年の100人, 10%増)."""
+    return bool(
+        _COMPARED_BEFORE.search(text, max(0, n.start - 8), n.start)
+        or _COMPARED_AFTER.match(text, n.end)
+    )
 
 
 def _bracketed(text: str, start: int, end: int) -> set[int]:

@@ -429,3 +429,36 @@ YESNO3: list[tuple[str, str, str, int]] = [
 MC.extend(MC3)
 OPEN.extend(OPEN3)
 YESNO.extend(YESNO3)
+
+
+# A fourth batch: exceptions, "whether", choices among a list, comparisons in numeric answers.
+MC4: list[tuple[str, list[str], str, str, int]] = [
+    ("mc_contrast", CITIES, "B", "B以外はすべて誤りです。", 1),
+    ("mc_contrast", CITIES, "B", "Bを除いて、どれも当てはまりません。", 1),
+    ("mc_contrast", CITIES, "A", "Aを選ぶべきではありません。正解はCです。", 0),
+    ("mc_contrast", CITIES, "C", "Aを選ぶべきではありません。正解はCです。", 1),
+    ("mc_explanation", CITIES, "C", "Bが正しいかどうかを検討しましたが、画像の特徴からCが正解です。", 1),
+    ("mc_explanation", CITIES, "B", "Bが正しいかどうかを検討しましたが、画像の特徴からCが正解です。", 0),
+    ("mc_explanation", CITIES, "B", "選択肢A 札幌、B 仙台、C 金沢、D 松山のうち、Bです。", 1),
+    ("mc_explanation", CITIES, "D", "4つの選択肢の中では、Dが最も近いです。", 1),
+    ("mc_marker", CITIES, "B", "答案是B", 1),
+    ("mc_marker", CITIES, "C", "正确答案是C。", 1),
+    ("mc_explanation", CITIES, "A", "Among these, A fits best.", 1),
+    ("mc_marker", CITIES, "B", "The answer should be B.", 1),
+    ("mc_marker", CITIES, "B", "Option (B) is correct", 1),
+    ("mc_marker", CITIES, "B", "(B) is the correct option.", 1),
+    ("mc_marker", CITIES, "B", "B is my answer.", 1),
+    ("mc_marker", CITIES, "B", "B is the best answer.", 1),
+]
+JDOCQA4: list[tuple[str, str, str, int, int]] = [
+    ("jdocqa_numeric", "1,200人", "参加者は1,200人で、前年より100人増加しました。", 1, 2),
+    ("jdocqa_numeric", "100人", "参加者は1,200人で、前年より100人増加しました。", 0, 2),
+    ("jdocqa_numeric", "1,200人", "前年比10%増の1,200人です。", 1, 2),
+    ("jdocqa_numeric", "1,200人", "1,200人（前年比10%増）", 1, 2),
+    ("jdocqa_numeric", "100人", "前年より100人増えました。", 1, 2),
+    ("jdocqa_numeric", "2,000人", "約2,000人", 1, 2), ("jdocqa_numeric", "2,000人", "2千人", 1, 2),
+    ("jdocqa_numeric", "2,000人", "二千人", 1, 2), ("jdocqa_numeric", "1,234,567円", "1,234,567円", 1, 2),
+    ("jdocqa_numeric", "1,234円", "１，２３４円", 1, 2), ("jdocqa_numeric", "1,234円", "1,243円", 0, 2),
+]
+MC.extend(MC4)
+JDOCQA.extend(JDOCQA4)
