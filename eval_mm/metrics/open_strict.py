@@ -49,8 +49,10 @@ _FILLER = re.compile(
     r"[a-zA-Z]\s*=)?\s*$",
     re.IGNORECASE,
 )
+# Between two numbers (a unit may follow the first): "5か6", "120人か130人", "5 or 6", "5〜6".
 _ALTERNATIVE = re.compile(
-    r"\s*(?:か|または|又は|もしくは|あるいは|ないし|or|~|〜|-|–|から|to)\s*$", re.IGNORECASE
+    r"\s*[^\d\s、。,.]{0,4}?\s*(?:か|または|又は|もしくは|あるいは|ないし|or|~|〜|-|–)\s*$",
+    re.IGNORECASE,
 )
 
 LOCATED_BY = ("boxed", "indicator", "equals", "first_sentence", "last_sentence", "whole")
