@@ -22,6 +22,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from difflib import SequenceMatcher
 
 from eval_mm.metrics.answer_text import (
     Rejections,
@@ -227,6 +228,32 @@ def _by_number(text: str, opts: Options) -> Extraction | None:
     return Extraction(LETTERS[hits.pop()], OPTION_TEXT) if len(hits) == 1 else None
 
 
+def _by_part(text: str, opts: Options) -> Extraction | None:
+    """Nothing quoted whole: a long enough part of exactly one option's text, found in no other
+    option ("体を温めるのが目的" for 「体を温めるため」): at least 5 characters and 60 % of it,
+    with no other option quoted in part elsewhere (4 characters and half of it)."""
+    key = "".join(text.split()).casefold()
+    hits: dict[int, tuple[int, int]] = {}
+    near: dict[int, tuple[int, int]] = {}
+    for i, _, _, opt in opts.patterns:
+        k = opt.casefold()
+        if len(k) < 4:
+            continue
+        m = SequenceMatcher(None, k, key, autojunk=False).find_longest_match(0, len(k), 0, len(key))
+        part, span = k[m.a : m.a + m.size], (m.b, m.b + m.size)
+        if m.size >= 4 and 2 * m.size >= len(k):
+            near[i] = span
+        others = (o.casefold() for j, _, _, o in opts.patterns if j != i)
+        if m.size >= max(5, -(-len(k) * 3 // 5)) and not any(part in o for o in others):
+            hits[i] = span
+    if len(hits) != 1:
+        return None
+    (idx, (a, b)), = hits.items()
+    if any(j != idx and not (a <= s and e <= b) for j, (s, e) in near.items()):
+        return None  # "器を温め湯を冷ます": two options in part
+    return Extraction(LETTERS[idx], OPTION_TEXT)
+
+
 _SIMPLE_PRE = re.compile(
     r"(?:答え|回答|解答|正解|正答|最終的な答え|最も適切なのは|正しいのは"
     r"|(?:the )?(?:final |correct )?answer|i think the answer)\s*(?:は|:|=|→|is)?\s*",
@@ -289,4 +316,4 @@ def _extract(response: str, options: Sequence[str], fast: bool) -> Extraction:
     got = _decide(text, opts, whole=True)
     if got is not None and got.reason != UNPARSED:
         return got
-    return _by_number(text, opts) or Extraction(None, UNPARSED)
+    return _by_number(text, opts) or _by_part(text, opts) or Extraction(None, UNPARSED)

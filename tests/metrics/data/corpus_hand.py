@@ -462,3 +462,12 @@ JDOCQA4: list[tuple[str, str, str, int, int]] = [
 ]
 MC.extend(MC4)
 JDOCQA.extend(JDOCQA4)
+
+PURPOSE = ["湯を冷ますため", "香りを立たせるため", "客をもてなすため", "器を温めるため"]
+MC.extend([
+    ("mc_option_text", PURPOSE, "B", "香りを立たせるのが目的です。", 1),
+    ("mc_option_text", PURPOSE, "C", "客をもてなすのが目的だと思います。", 1),
+    ("mc_option_text", PURPOSE, "D", "器を温め湯を冷ますためです。", 0),
+    ("mc_option_text", PURPOSE, "A", "香りのため", 0),
+    ("mc_option_text", ["It increases", "It decreases", "It stays the same"], "B", "The value decreases over time.", 1),
+])
