@@ -216,6 +216,9 @@ _NOT_LABEL = re.compile(
 )
 
 
+_NEG_HINT_RX = re.compile("|".join(re.escape(h) for h in sorted(_NEG_HINTS, key=len, reverse=True)))
+
+
 def lower_same_length(text: str) -> str:
     """`text.lower()` when that keeps every index (it does unless a rare letter expands)."""
     low = text.lower()
@@ -230,7 +233,7 @@ class Rejections:
     def __init__(self, text: str, low: str | None = None) -> None:
         self.text = text
         self.low = lower_same_length(text) if low is None else low
-        self.hint = any(h in self.low for h in _NEG_HINTS)
+        self.hint = _NEG_HINT_RX.search(self.low) is not None
 
     def after(self, end: int) -> bool:
         return self.hint and NEG_AFTER.match(self.text, end) is not None
@@ -262,6 +265,8 @@ def _kind(ch: str) -> str:
     if ch.isascii():
         return "alnum" if ch.isalnum() else "other"
     o = ord(ch)
+    if o < 0x3041:
+        return "other"
     if 0x3041 <= o <= 0x309F:
         return "hira"
     if 0x30A1 <= o <= 0x30FF:

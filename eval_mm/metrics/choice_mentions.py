@@ -47,7 +47,7 @@ _MERGE_AFTER = re.compile(r"[\s.:)\]」』】\-–—=→の、,(「『]{0,4}")
 _MERGE_BEFORE = re.compile(r"[\s(\[「『【:\-–—→=、,]{0,3}")
 # Mentions on one line joined by these form one answer expression ("AではなくB", "A or B").
 CONNECT = re.compile(
-    r"(?:[ \t,、/・()\[\]「」『』\"'“”]|and\b|or\b|but\b|nor\b|vs\.?|also\b|と|か|や|及び"
+    r"(?:[ \t,、/・()\[\]「」『』【】\"'“”]|and\b|or\b|but\b|nor\b|vs\.?|also\b|と|か|や|及び"
     r"|および|でも|または|又は|もしくは|あるいは|ないし|ではなく(?:て)?|じゃなく(?:て)?|でなく|でもなく|であって"
     r"|であり|ではありません|not\b|rather than|instead of)*",
     re.IGNORECASE,
@@ -58,7 +58,7 @@ _COORD = re.compile(
 )
 
 
-@dataclass
+@dataclass(slots=True)
 class Mention:
     start: int
     end: int
@@ -70,7 +70,7 @@ class Mention:
     listing: bool = False  # a line of a restated option list
 
 
-@dataclass
+@dataclass(slots=True)
 class Group:
     """One answer expression: mentions joined by connectors on one line."""
 
@@ -110,7 +110,7 @@ def options_info(options: tuple[str, ...]) -> Options:
         if not key or (len(key) == 1 and key.upper() in letters + "AI"):
             continue  # an option text that is an option letter (or "I", "a") is read as a letter
         body = r"\s*".join(re.escape(c) for c in key)
-        pats.append((i, key[0].casefold(), re.compile(body, re.IGNORECASE), key))
+        pats.append((i, key[0].lower(), re.compile(body, re.IGNORECASE), key))
     nums = [parse_number(clean(o)) for o in options]
     values = tuple(n for n in nums if n is not None) if None not in nums else None
     folded = [key.casefold() for _, _, _, key in pats]
@@ -118,16 +118,24 @@ def options_info(options: tuple[str, ...]) -> Options:
     return Options(letters, tuple(pats), values, keys)
 
 
-def text_mentions(text: str, opts: Options) -> list[Mention]:
-    """Quoted option texts with word edges; the longest quote wins an overlap."""
-    folded = text.casefold()
+def text_mentions(text: str, opts: Options, low: str) -> list[Mention]:
+    """Quoted option texts with word edges; the longest quote wins an overlap. `low`: the
+    text lower-cased, same indices."""
+    spaced = " " in text or "\n" in text or "\t" in text
     found = []
     for i, first, pat, key in opts.patterns:
-        if first not in folded:
+        if first not in low:
             continue
-        for m in pat.finditer(text):
-            if word_edges_ok(text, m.start(), m.end(), key):
-                found.append((m.end() - m.start(), m.start(), m.end(), i))
+        if spaced:  # a quote may break over a space ("5 V" for "5V"): the pattern allows it
+            spans = [m.span() for m in pat.finditer(text)]
+        else:
+            k, spans, at = key.lower(), [], low.find(key.lower())
+            while at >= 0:
+                spans.append((at, at + len(k)))
+                at = low.find(k, at + 1)
+        for s, e in spans:
+            if word_edges_ok(text, s, e, key):
+                found.append((e - s, s, e, i))
     kept: list[Mention] = []
     for _, s, e, i in sorted(found, key=lambda t: (-t[0], t[1])):
         if all(e <= k.start or k.end <= s for k in kept):

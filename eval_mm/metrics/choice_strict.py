@@ -155,7 +155,7 @@ def _gap(rx: re.Pattern[str], text: str, a: int, b: int) -> bool:
 
 def _decide(text: str, opts: Options, whole: bool) -> Extraction | None:
     low = lower_same_length(text)
-    texts = text_mentions(text, opts)
+    texts = text_mentions(text, opts, low)
     marked = lambda s: _marked(text, low, max(0, s - 40), s)  # noqa: E731
     mentions = merge(letter_mentions(text, opts, texts, marked), texts, text)
     if not mentions:
@@ -259,32 +259,65 @@ _SIMPLE_PRE = re.compile(
     r"|(?:the )?(?:final |correct )?answer|i think the answer)\s*(?:は|:|=|→|is)?\s*",
     re.IGNORECASE,
 )
-_SIMPLE_POST = re.compile(
-    r"\s*(?:です|だ|である|でしょう|だと思います|と思います)?\s*[。.!！]*\s*$"
-)
+_COPULAS = ("だと思います", "と思います", "でしょう", "である", "です", "だ")
+_VERDICTS = ("が正解", "が正しい", "が答え")
 _SIMPLE_LT = re.compile(r"([A-Z])\s*(?:[.:)\]」』】の、\-]\s*|\s+)(.+)")
+_SIMPLE_CONTRAST = re.compile(r"(.+?)\s*(?:ではなく(?:て)?|じゃなくて|でなく)[、,]?\s*(.+)")
+_SIMPLE_SPLIT = re.compile(r"\s*(?:,|、|/|・|と|か|または|\bor\b|\band\b)\s*(?:or\s+|and\s+)?")
 
 
-def _simple(text: str, opts: Options) -> Extraction | None:
-    """One short line that is only an answer ("答えはBです", "(B) 大阪", "答えは大阪です。"):
-    the reading the full rules give, found without them (throughput). None: use the rules."""
-    if len(text) > 60 or "\n" in text:
-        return None
-    pre = _SIMPLE_PRE.match(text)
-    t = text[pre.end() :] if pre else text
-    t = t[: _SIMPLE_POST.search(t).start()].strip(" ()[]「」『』【】\"'")  # type: ignore[union-attr]
+def _one_option(t: str, opts: Options, lower_ok: bool) -> tuple[int, bool] | None:
+    """(option, written as a letter) when `t` is just one option: a letter, its text, or both."""
+    t = t.strip(" ()[]「」『』【】\"'")
     if len(t) == 1:
         upper = t.upper()
-        if upper in opts.letters and (pre or t == upper):
-            return Extraction(upper, MARKER if pre else STANDALONE)
+        if upper in opts.letters and (lower_ok or t == upper):
+            return opts.letters.index(upper), True
     idx = opts.keys.get("".join(t.split()).casefold())
     if idx is not None:
-        return Extraction(LETTERS[idx], OPTION_TEXT)
+        return idx, False
     m = _SIMPLE_LT.fullmatch(t)
     if m and m.group(1) in opts.letters:
         i = opts.letters.index(m.group(1))
         if opts.keys.get("".join(m.group(2).split()).casefold()) == i:
-            return Extraction(m.group(1), MARKER if pre else STANDALONE)
+            return i, True
+    return None
+
+
+def _read(one: tuple[int, bool], strong: bool) -> Extraction:
+    reason = (MARKER if strong else STANDALONE) if one[1] else OPTION_TEXT
+    return Extraction(LETTERS[one[0]], reason)
+
+
+def _simple(text: str, opts: Options) -> Extraction | None:
+    """One short line that is only an answer ("答えはBです", "(B) 大阪", "答えは大阪です。",
+    "AではなくBです", "A or B"): the reading the full rules give, found without them
+    (throughput; `tests/metrics/test_strict_corpus.py` checks the two agree). None: use the
+    rules."""
+    if len(text) > 60 or "\n" in text:
+        return None
+    pre = _SIMPLE_PRE.match(text)
+    t = (text[pre.end() :] if pre else text).rstrip(" 。.!！")
+    for c in _COPULAS:
+        if t.endswith(c):
+            t = t[: -len(c)].rstrip()
+            break
+    strong = pre is not None
+    one = _one_option(t, opts, strong)
+    if one is not None:
+        return _read(one, strong)
+    if t.endswith(_VERDICTS):
+        t, strong = t[: -len(next(v for v in _VERDICTS if t.endswith(v)))], True
+    m = _SIMPLE_CONTRAST.fullmatch(t)
+    if m:
+        x, y = _one_option(m.group(1), opts, False), _one_option(m.group(2), opts, False)
+        return _read(y, strong) if x and y and x[0] != y[0] else None
+    parts = _SIMPLE_SPLIT.split(t)
+    if len(parts) > 1:  # "A, B, C, or D", "東京と大阪": several options, none chosen
+        read = [_one_option(p, opts, False) for p in parts]
+        if all(read) and len({r[0] for r in read if r}) > 1:
+            letter = any(r[1] for r in read if r)
+            return Extraction(None, AMBIGUOUS_LETTERS if letter else AMBIGUOUS_TEXT)
     return None
 
 
