@@ -47,6 +47,11 @@ from eval_mm.metrics.choice_mentions import (
 )
 from eval_mm.metrics.numbers import find_numbers, same_number
 
+__all__ = [
+    "AMBIGUOUS_LETTERS", "AMBIGUOUS_TEXT", "BARE", "LETTERS", "MARKER", "OPTION_TEXT", "REASONS",
+    "STANDALONE", "UNPARSED", "Extraction", "extract_strict",
+]  # fmt: skip
+
 BARE, MARKER, STANDALONE, OPTION_TEXT = "bare", "marker", "standalone", "option_text"
 AMBIGUOUS_LETTERS, AMBIGUOUS_TEXT, UNPARSED = "ambiguous_letters", "ambiguous_text", "unparsed"
 REASONS = (BARE, MARKER, STANDALONE, OPTION_TEXT, AMBIGUOUS_LETTERS, AMBIGUOUS_TEXT, UNPARSED)

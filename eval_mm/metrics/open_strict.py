@@ -72,6 +72,10 @@ class Located:
 _BARE_REST = re.compile(r"です|でした|である|だ|約|およそ|[\s.。、,!！*:()（）「」]")
 
 
+def _has_number(text: str, start: int, end: int) -> bool:
+    return bool(_HAS_NUMBER.search(text, start, end) and find_numbers(text[start:end], True))
+
+
 def _bare_answer(sentence: str) -> bool:
     """A sentence that is only a number with its unit ("42です", "15人。", "**3.5 cm**")."""
     nums = find_numbers(sentence, words=True)
@@ -97,8 +101,7 @@ def locate(response: str, numeric: bool) -> Located:
     if not numeric:
         return Located(text, 0, len(text), "whole", False)
     all_spans = sents.spans()
-    has = lambda sp: _HAS_NUMBER.search(text, *sp) and find_numbers(text[sp[0] : sp[1]], True)  # noqa: E731
-    last = next((sp for sp in reversed(all_spans) if has(sp)), None)
+    last = next((sp for sp in reversed(all_spans) if _has_number(text, *sp)), None)
     if last is None:
         return Located(text, 0, len(text), "whole", False)
     first = all_spans[0]
