@@ -295,18 +295,14 @@ def cases(rng: random.Random) -> list[dict[str, Any]]:
             golds = [YES, NO] if i % 3 == 0 else [rng.choice([YES, NO])]
             for g in golds:
                 add(cls, "jdocqa", g, resp, int(pol == g), answer_type=0)
-    for gold, resp, label in NUMERIC:
-        add("jdocqa_numeric", "jdocqa", gold, resp, label, answer_type=2)
-    for g in NUMERIC_GOLDS:
-        for template, label in NUMERIC_TEMPLATES:
-            w = _other(NUMERIC_GOLDS, g, rng)
-            resp = template.format(G=g, GF=fw(g), GS=_spaced(g), W=w)
-            add("jdocqa_numeric", "jdocqa", g, resp, label, answer_type=2)
-    for gold, resp, label in FACTOID:
-        add("jdocqa_factoid", "jdocqa", gold, resp, label, answer_type=1)
-    for g in FACTOID_GOLDS:
-        for template, label in FACTOID_TEMPLATES:
-            w = _other(FACTOID_GOLDS, g, rng)
-            resp = template.format(G=g, GF=fw(g), GS=_spaced(g), W=w)
-            add("jdocqa_factoid", "jdocqa", g, resp, label, answer_type=1)
+    jdocqa = (("jdocqa_numeric", 2, NUMERIC, NUMERIC_GOLDS, NUMERIC_TEMPLATES),
+              ("jdocqa_factoid", 1, FACTOID, FACTOID_GOLDS, FACTOID_TEMPLATES))  # fmt: skip
+    for cls, at, rows, golds, templates in jdocqa:
+        for gold, resp, label in rows:
+            add(cls, "jdocqa", gold, resp, label, answer_type=at)
+        for g in golds:
+            for template, label in templates:
+                w = _other(golds, g, rng)
+                resp = template.format(G=g, GF=fw(g), GS=_spaced(g), W=w)
+                add(cls, "jdocqa", g, resp, label, answer_type=at)
     return out
