@@ -216,14 +216,25 @@ def merge(letters: list[Mention], texts: list[Mention], text: str) -> list[Menti
     return sorted(letters + rest, key=lambda m: m.start)
 
 
+_BETWEEN = re.compile(r"\bbetween\s*\Z")
+_AND = re.compile(r"\s*(?:and|&)\s*")
+
+
 def reject(text: str, low: str, mentions: list[Mention]) -> None:
+    """Mark the mentions their context rejects; "between A and C" only names candidates."""
+    if "between" in low:
+        for k, m in enumerate(mentions):
+            if _BETWEEN.search(low, max(0, m.start - 10), m.start):
+                m.neg = True
+                if k + 1 < len(mentions) and _gap(_AND, low, m.end, mentions[k + 1].start):
+                    mentions[k + 1].neg = True
     rej = Rejections(text, low)
     if not rej.hint:
         return
     for m in mentions:
         m.neg_after = rej.after(m.end)
         m.neg_before = rej.before(m.start)
-        m.neg = m.neg_after or m.neg_before
+        m.neg = m.neg or m.neg_after or m.neg_before
 
 
 def groups(text: str, mentions: list[Mention]) -> list[Group]:

@@ -70,7 +70,7 @@ class Extraction:
 
 
 _CIRCLED = "①②③④⑤⑥⑦⑧⑨"
-_BARE_STRIP = " \t\r\n\f\v()[]{}「」『』【】〈〉《》\"'`“”‘’.,:;。、!?！？・"
+_BARE_STRIP = " \t\r\n\f\v()[]{}<>「」『』【】〈〉《》\"'`“”‘’.,:;。、!?！？・"
 
 _I_VERBS = ["choose", "pick", "select", "go with", "go for", "say", "answer"]
 # An answer statement that introduces the expression after it ("答えは", "The answer is").
@@ -85,7 +85,8 @@ _MARK_BEFORE = Suffix(
         "言うなら", "選ぶなら", "選ぶとすれば", "選ぶとしたら", "するなら",
         "had to choose", "have to choose", "must choose", "to choose", "のうち", "の中で",
         "の中では", "の中から", "のなかで", "among them", "among these", "of these", "答案",
-        "正确答案",
+        "正确答案", "最終的に", "最終的には", "結局", "要するに", "総合すると", "総合的に",
+        "まとめると",
         "answer", "final answer", "correct answer", "best answer", "right answer",
         *(f"most {a} answer" for a in ("appropriate", "likely", "suitable", "accurate")),
         *(f"{p}{o} {v}" for p in ("", "correct ", "best ", "right ") for o in ("option", "choice")
@@ -110,8 +111,9 @@ _MARK_AFTER = re.compile(
     r"|該当する|合っている|最適)(?!かどうか|か(?:は|を|が|検討|確認)|とする|という|とは限)"
     r"|(?:以外|を除(?:いて|き|く))(?:[、,]|は|の選択肢は?|の)*(?:すべて|全て|どれも)?(?:誤|不正解|違|間違|当てはま(?:らな|りませ)|該当し(?:な|ませ))"
     r"|(?:の方|のほう)が\s*(?:より|もっと)?\s*(?:正しい|適切|妥当|ふさわしい|良い|よい|正確|的確|近い)"
-    r"|を(?:選|回答し|答え)(?![^。、\n]{0,6}(?:場合|なら|たら|とき|時は|と、))"
-    r"|に(?:します|しました|なります|なる)|とします|と(?:答え|回答)(?!る(?:の|こと))"
+    r"|を(?:選び(?:ます|ました)|選ぶ(?=[。.!！\s]|$|べきです|べきだ)|選択(?:します|しました|する(?=[。.!\s]|$))"
+    r"|選んだ(?=[。.!！\s]|$)|回答(?:します|とします)|答え(?:とします|とする))"
+    r"|に(?:します|しました|なります|なる)|とします|と(?:答え|回答)(?!る(?:の|こと|人)|がち|たく|てしま)"
     r"|\s*(?:is|seems|would be|should be|must be|appears to be)\s+(?:the\s+)?"
     r"(?:correct|right|best|better|true|answer|most)"
     r"|\s*[:(]?\s*(?:[○◯✓✔⭕✅]|correct\b|true\b|yes\b|正解|正しい))",

@@ -471,3 +471,57 @@ MC.extend([
     ("mc_option_text", PURPOSE, "A", "香りのため", 0),
     ("mc_option_text", ["It increases", "It decreases", "It stays the same"], "B", "The value decreases over time.", 1),
 ])
+
+# A fifth batch: the long layouts of chat models and a few more statement words.
+MC.extend([
+    ("mc_explanation", CITIES, "B", "選択肢Bの「仙台」が最も適切です。", 1),
+    ("mc_explanation", CITIES, "B", "この画像は仙台の七夕祭りの様子です。正解はBです。", 1),
+    ("mc_explanation", CITIES, "B", "画像には、七夕の飾りが写っています。七夕祭りで有名なのは仙台なので、答えはBの仙台です。", 1),
+    ("mc_explanation", CITIES, "B", "B：仙台\n\n理由：七夕の飾りが写っているため。", 1),
+    ("mc_explanation", CITIES, "B", "画像には七夕の飾りが写っています。\n\n選択肢を検討すると：\n- A. 札幌：雪まつりで有名ですが、七夕ではありません。\n- B. 仙台：七夕まつりで有名です。\n- C. 金沢：兼六園が有名です。\n- D. 松山：道後温泉が有名です。\n\nしたがって、最も適切な回答は **B. 仙台** です。", 1),
+    ("mc_explanation", CITIES, "A", "画像には七夕の飾りが写っています。\n\n選択肢を検討すると：\n- A. 札幌：雪まつりで有名ですが、七夕ではありません。\n- B. 仙台：七夕まつりで有名です。\n- C. 金沢：兼六園が有名です。\n- D. 松山：道後温泉が有名です。\n\nしたがって、最も適切な回答は **B. 仙台** です。", 0),
+    ("mc_restated", CITIES, "B", "答えはBです。\n\n解説：\nA. 札幌 - 不正解（雪まつり）\nB. 仙台 - 正解（七夕）\nC. 金沢 - 不正解\nD. 松山 - 不正解", 1),
+    ("mc_explanation", CITIES, "B", "与えられた選択肢の中から最も適切な回答のアルファベットを直接記入してください。\nB", 1),
+    ("mc_bare", CITIES, "B", "<B>", 1),
+    ("mc_letter_text", CITIES, "B", "Ｂ：仙台", 1),
+    ("mc_letter_text", CITIES, "B", "B 仙台", 1),
+    ("mc_letter_text", CITIES, "B", "仙台（B）です。", 1),
+    ("mc_ambiguous", CITIES, "B", "2", 0),
+    ("mc_contrast", CITIES, "B", "BとCが考えられますが、最終的にはBです。", 1),
+    ("mc_marker", CITIES, "B", "結局、Bです。", 1),
+    ("mc_marker", CITIES, "B", "要するにBが答え。", 1),
+    ("mc_marker", CITIES, "B", "So, the correct choice is B.", 1),
+    ("mc_marker", CITIES, "B", "Hence B.", 1),
+    ("mc_marker", CITIES, "B", "The most appropriate option is B.", 1),
+    ("mc_marker", CITIES, "B", "The best choice would be B", 1),
+    ("mc_marker", CITIES, "B", "My final answer is B.", 1),
+    ("mc_explanation", CITIES, "B", "Answer: B\nExplanation: In the image there are Tanabata decorations, so it's not C.", 1),
+    ("mc_letter_text", CITIES, "B", "B (Sendai)", 1),
+])
+OPEN.extend([
+    ("open_number_forms", "5", "5センチメートル", 1), ("open_decimal", "2.5", "2.5(5/2)", 1),
+    ("open_decimal", "2.5", "v = 2.5 m/s となる。", 1), ("open_decimal", "2.5", "答え 2.5", 1),
+    ("open_decimal", "2.5", "5/2", 1), ("open_final_answer", "5", "よって、答えは5 cmです。", 1),
+])
+
+MC.extend([
+    ("mc_contrast", CITIES, "C", "(A)じゃなくて(C)", 1), ("mc_contrast", CITIES, "C", "Aではなく、正しくはC", 1),
+    ("mc_contrast", CITIES, "C", "AでなくC", 1), ("mc_contrast", CITIES, "C", "Aは違う、Cだ", 1),
+    ("mc_contrast", CITIES, "C", "Cであり、Aではない", 1), ("mc_contrast", CITIES, "C", "A…ではなくC", 1),
+    ("mc_contrast", CITIES, "C", "A, no, C", 1), ("mc_contrast", CITIES, "C", "Not A. C.", 1),
+    ("mc_contrast", CITIES, "C", "C (definitely not A)", 1), ("mc_contrast", CITIES, "C", "I would say C rather than A", 1),
+    ("mc_contrast", CITIES, "C", "The answer is C; A is a common mistake.", 1),
+    ("mc_contrast", CITIES, "C", "Between A and C, C is correct.", 1),
+    ("mc_contrast", CITIES, "C", "A is incorrect and so is B; the answer is C.", 1),
+    ("mc_contrast", CITIES, "C", "[C] not [A]", 1),
+    ("mc_contrast", CITIES, "C", "答えはCです。Aと答えがちですが誤りです。", 1),
+    ("mc_contrast", CITIES, "A", "答えはCです。Aと答えがちですが誤りです。", 0),
+    ("mc_contrast", CITIES, "C", "正解はC。Aを選ぶ人が多いが、それは誤り。", 1),
+    ("mc_contrast", CITIES, "C", "答えはCです。Aを選んだ人は間違いです。", 1),
+    ("mc_marker", CITIES, "C", "Cを選ぶのが正しい。", 1),
+])
+YESNO.extend([
+    ("yesno_tricky", "いいえ", "回答：いいえ（はいではない）", 1), ("yesno_tricky", "はい", "はい/いいえ", 0),
+    ("yesno_tricky", "いいえ", "はい/いいえ", 0),
+])
+JDOCQA.extend([("jdocqa_numeric", "120人", "百二十", 1, 2), ("jdocqa_numeric", "120人", "120", 1, 2)])
