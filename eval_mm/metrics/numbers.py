@@ -102,6 +102,14 @@ def kanji_value(s: str) -> float | None:
     return total + section + current
 
 
+def _power(factor: float, base: float, exp: int) -> float:
+    """factor × base ** exp, infinite instead of an overflow (10^999 is a number too)."""
+    try:
+        return factor * base**exp
+    except (OverflowError, ZeroDivisionError):
+        return float("inf")
+
+
 def _decimals(num: str) -> int:
     return len(num.split(".", 1)[1]) if "." in num else 0
 
@@ -135,10 +143,10 @@ def _after_arabic(text: str, m: re.Match[str]) -> Number:
     nxt = text[end : end + 2].lstrip()[:1]
     if nxt and nxt in _EXTENDERS:
         if (e := _EXP.match(text, end)) is not None:
-            value *= 10.0 ** int((e.group(1) or e.group(2)).replace("−", "-"))
+            value = _power(value, 10.0, int((e.group(1) or e.group(2)).replace("−", "-")))
             end = e.end()
         elif (pw := _POW.match(text, end)) is not None:
-            value = value ** int(pw.group(1).replace("−", "-"))
+            value = _power(1.0, value, int(pw.group(1).replace("−", "-")))
             end = pw.end()
         elif (f := _FRACTION.match(text, end)) is not None and "," not in raw and "." not in raw:
             if int(f.group(1)):

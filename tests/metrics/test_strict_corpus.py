@@ -15,6 +15,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from eval_mm.core.sample import Sample
 from eval_mm.registries import METRICS
@@ -107,3 +109,19 @@ def test_fast_path_reads_as_the_rules(corpus: list[dict[str, Any]]) -> None:
         if case["kind"] == "mc":
             fast = _extract(case["response"], case["options"], fast=True)
             assert fast == _extract(case["response"], case["options"], fast=False), case["id"]
+
+
+FUZZ = list("0123456789.,-−^eE×/万億千分の割%はいえ答えはではなく \n()AB東京")
+
+
+@settings(deadline=None, max_examples=300)
+@given(st.text(alphabet=st.sampled_from(FUZZ), max_size=30))
+def test_readers_never_fail(text: str) -> None:
+    """Any text gets a reading or a reason, never an exception (10^999 is infinite, not a crash)."""
+    from eval_mm.metrics.choice import extract_strict
+    from eval_mm.metrics.open_strict import score_open
+    from eval_mm.metrics.yesno import polarity_strict
+
+    assert extract_strict(text, ["東京", "大阪", "12", "1.5"]).reason
+    assert score_open(["3.5", "東京"], text).reason
+    assert polarity_strict(text).reason
