@@ -32,7 +32,7 @@ _ARABIC = re.compile(
     r"(?<![0-9A-Za-z.,^/])(?P<sign>[-−–+±]|マイナス|プラス)?\s?"
     r"(?P<num>\d{1,3}(?:,\d{3})+(?!\d)(?:\.\d+)?|\d+(?:\.\d+)?|\.\d+)"
 )
-_EXP = re.compile(r"\s*(?:[eE]([-+−]?\d+)|[×x*·]\s*10\s*\^\s*\(?([-+−]?\d+)\)?)")
+_EXP = re.compile(r"\s*(?:[eE]([-+−]?\d{1,4})|[×x*·]\s*10\s*\^\s*\(?([-+−]?\d{1,4})\)?)")
 _POW = re.compile(r"\s*\^\s*\(?([-+−]?\d{1,3})\)?")
 _FRACTION = re.compile(r"\s*[/⁄]\s*(\d+)(?![\d/])")
 _BUNNO = re.compile(r"分の\s*(\d+(?:\.\d+)?)")
@@ -149,8 +149,8 @@ def _after_arabic(text: str, m: re.Match[str]) -> Number:
             value = _power(1.0, value, int(pw.group(1).replace("−", "-")))
             end = pw.end()
         elif (f := _FRACTION.match(text, end)) is not None and "," not in raw and "." not in raw:
-            if int(f.group(1)):
-                value, decimals, end = value / int(f.group(1)), 6, f.end()
+            if float(f.group(1)):
+                value, decimals, end = value / float(f.group(1)), 6, f.end()
         elif (b := _BUNNO.match(text, end)) is not None and value:
             value, decimals, end = float(b.group(1)) / value, 6, b.end()
         value, end = _jp_multipliers(text, value, end)
