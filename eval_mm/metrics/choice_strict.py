@@ -15,6 +15,7 @@ A response is read as a grader reads it:
    its own ("Bです。", "B. 大阪", "…なので、Bです"), else the only option mentioned. A
    restated option list is not an answer. Several options left in the deciding expression
    make the response ambiguous (counted wrong, reason `ambiguous_*`), never a guess.
+5. Nothing found: a number equal to one all-numeric option, or a long part of one option text.
 """
 
 from __future__ import annotations

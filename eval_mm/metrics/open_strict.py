@@ -1,16 +1,17 @@
 """Strict open-answer reading (JMMMU open questions, JDocQA numeric and factoid answers).
 
-Rules (docs/metrics.md, "Open answers"):
+Rules (docs/metrics.md §4, §6):
 
 - **Final-answer location.** The last `\\boxed{}`; else the text after the last answer indicator
-  (答えは, 回答は, 解答は, 正解は, 答え:, 最終的に, よって, したがって, つまり, The answer is,
-  Answer:, Therefore, ...) up to the end of its sentence; else, for a number, the part after
-  the last "=" of the last sentence that has a number, or a short first sentence ("42です。
-  なぜなら...") , or the last sentence with a number.
+  (答えは, 回答は, 解答は, 正解は, 答え:, 最終的に, よって, したがって, つまり, 合計は, The answer is,
+  Answer:, Therefore, ...) up to the end of its sentence; else, for a number, a first sentence
+  that is only a number ("42です。なぜなら..."), or the last sentence with a number (after its
+  last "=").
 - **Numbers** are read by `numbers.find_numbers` (decimals are never split at the point).
-  A number rejected by its context ("12ではなく15", "not 12") does not count. After "=" only
-  the result counts. Several candidate numbers joined as alternatives ("5か6", "5 or 6") make
-  the answer ambiguous; otherwise the number right after the indicator, else the last one.
+  A number rejected by its context ("12ではなく15", "not 12"), a remark in brackets and a
+  comparison ("前年より100人増") do not count when another number does. After "=" only the
+  result counts. Different numbers joined as alternatives ("5か6", "5 or 6") make the answer
+  ambiguous; otherwise the number right after the indicator, else the last one.
 - **Strings**: the gold (clean, case-folded, spaces ignored) must occur in the answer part as
   a word (`answer_text.word_edges_ok`: a one-letter gold is not found inside a word) and not
   be rejected by its context.
