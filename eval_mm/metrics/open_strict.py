@@ -2,11 +2,11 @@
 
 Rules (docs/metrics.md §4, §6):
 
-- **Final-answer location.** The last `\\boxed{}`; else the text after the last answer indicator
-  (答えは, 回答は, 解答は, 正解は, 答え:, 最終的に, よって, したがって, つまり, 合計は, The answer is,
-  Answer:, Therefore, ...) up to the end of its sentence; else, for a number, a first sentence
-  that is only a number ("42です。なぜなら..."), or the last sentence with a number (after its
-  last "=").
+- **Final-answer location.** The last `\\boxed{}`; else the text after the last answer
+  indicator (答えは, 回答は, 解答は, 正解は, 答え:, 最終的に, よって, したがって, つまり, 合計は,
+  The answer is, Answer:, Therefore, ...) up to the end of its sentence; else, for a number,
+  a first sentence that is only a number ("42です。なぜなら..."), or the last sentence with a
+  number (after its last "=").
 - **Numbers** are read by `numbers.find_numbers` (decimals are never split at the point).
   A number rejected by its context ("12ではなく15", "not 12"), a remark in brackets and a
   comparison ("前年より100人増") do not count when another number does. After "=" only the
