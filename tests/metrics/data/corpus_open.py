@@ -251,7 +251,7 @@ def _spaced(g: str) -> str:
 
 
 def _other_decimal(n: str) -> str:
-    return f"{float(n) * 2 + 1:g}"
+    return f"{float(n) * 2:g}"
 
 
 def cases(rng: random.Random) -> list[dict[str, Any]]:
