@@ -111,7 +111,7 @@ class Sentences:
 # "Aは誤り", "A is not", "A is incorrect", verdict marks. Checked at the mention's end.
 NEG_AFTER = re.compile(
     r"[\s)\]」』】>\"'”’.…:\-–—→⇒←、,|?？]*(?:"
-    r"(?:で|じゃ)(?:は|も)?(?:なく|無く|なかった|ない(?!(?:の)?(?:でしょう|だろう|ですか|か|かな|かと|ように))"
+    r"(?:で|じゃ)(?:は|も)?(?:なく|無く|なかった|なさそう|ない(?!(?:の)?(?:でしょう|だろう|ですか|か|かな|かと|ように))"
     r"|ありません|ございません|ありませ)"
     r"|(?:は|が)?\s*(?:誤り|誤っ|誤答|間違い(?!な|あり|ござ)|間違っ|不正解|不適切|不適当|正しくな|正しくあ"
     r"|違(?:う|い(?!な)|います|っ)|当てはまらな|あてはまらな|該当しな|適切ではな|適切でな|適切とは言"
@@ -123,10 +123,11 @@ NEG_AFTER = re.compile(
     r"|\s*(?:(?:is|are|was|would be|seems|appears|looks|can be|could be|'s)\s+(?:also\s+)?"
     r"(?:not\b|incorrect|wrong|false|eliminated|ruled out|excluded|unlikely|implausible"
     r"|a distractor)|(?:is|are|was|does|do)n't\b"
-    r"|\s*(?:does|do|did|can|could|will|would|should|must)(?:\s+not\b|n't\b)"
+    r"|\s*(?:does|do|did|can|could|will|would|should|must)(?:\s+not\b|n't\b)|\s*won't\b"
     r"|\s*[:(\-–—]\s*(?:incorrect|wrong|false|not correct|eliminated)\b)"
     r"|\s*[:(]?\s*(?:[×✗✘❌❎]|no\b)|とは(?:言え|いえ|限ら)(?:ない|ません)|と言いたい|と思いきや"
     r"|というより|(?:の)?可能性も(?:あ|考え)|も考えられ|もあり得|も捨てきれ|も捨てがた"
+    r"|(?:は|が)?(?:考えにく|ありそうにな|可能性は低|可能性が低)"
     r"|[^。\n、]{0,8}?(?:と言いたい|がち(?:です|だ|ですが|だが)|と思いきや|と見せかけ|と思うかもしれ)"
     r"|(?:と|を)(?:答える|選ぶ|選択する|回答する)(?:の|こと)(?:は|が)(?:誤り|間違い|不正解|正しくな|適切で)"
     r")",
@@ -183,7 +184,7 @@ class Suffix:
         for k in (self._one(self.links, low, lo, i), i):
             if k is None:
                 continue
-            h = self._one(self.heads, low, lo, self._strip(low, lo, k, " \t\n)]」』】"))
+            h = self._one(self.heads, low, lo, self._strip(low, lo, k, " \t\n)]」』】\"'”’"))
             if h is not None:
                 return h
         return None

@@ -525,3 +525,29 @@ YESNO.extend([
     ("yesno_tricky", "いいえ", "はい/いいえ", 0),
 ])
 JDOCQA.extend([("jdocqa_numeric", "120人", "百二十", 1, 2), ("jdocqa_numeric", "120人", "120", 1, 2)])
+
+# A seventh batch: JSON, hedges, colloquial forms.
+MC.extend([
+    ("mc_markup", CITIES, "B", '{"answer": "B"}', 1), ("mc_markup", CITIES, "B", "Answer: [B]", 1),
+    ("mc_marker", CITIES, "B", "回答：Ｂ）仙台", 1), ("mc_marker", CITIES, "B", "答え＝B", 1),
+    ("mc_bare", CITIES, "B", "→ B", 1), ("mc_bare", CITIES, "B", "B!", 1), ("mc_marker", CITIES, "B", "Bだよ", 1),
+    ("mc_marker", CITIES, "B", "たぶんBかな", 1), ("mc_explanation", CITIES, "B", "Bっぽい", 1),
+    ("mc_contrast", CITIES, "B", "Bじゃないかな", 1), ("mc_contrast", CITIES, "B", "Bではないかと思います", 1),
+    ("mc_contrast", CITIES, "C", "Bではなさそうです。Cだと思います。", 1),
+    ("mc_contrast", CITIES, "C", "Bは考えにくいので、Cです。", 1),
+    ("mc_contrast", CITIES, "C", "Bの可能性は低く、Cが妥当です。", 1),
+    ("mc_contrast", CITIES, "C", "B is unlikely; C.", 1), ("mc_contrast", CITIES, "C", "B seems wrong, so C.", 1),
+    ("mc_contrast", CITIES, "C", "B doesn't fit. C does.", 1), ("mc_contrast", CITIES, "C", "B won't work; C.", 1),
+    ("mc_explanation", CITIES, "B", "Not sure, but B.", 1), ("mc_marker", CITIES, "B", "Definitely B.", 1),
+    ("mc_marker", CITIES, "B", "B, obviously.", 1),
+])
+OPEN.extend([
+    ("open_decimal", "3.5", "答えは、約3.5センチです。", 1), ("open_decimal", "3.5", "The value of x is 3.5.", 1),
+    ("open_decimal", "3.5", "x is approximately 3.5", 1), ("open_decimal", "3.5", "Approximately 3.5 (rounded from 3.4641)", 1),
+    ("open_decimal", "3.5", "約4（3.5を四捨五入）", 0),
+])
+YESNO.extend([
+    ("yesno_explicit", "はい", "はいです！", 1), ("yesno_explicit", "いいえ", "いいえです。", 1),
+    ("yesno_tricky", "はい", "そのとおりです。", 1), ("yesno_tricky", "はい", "確かにそうです", 1),
+    ("yesno_tricky", "はい", "おっしゃる通りです", 1),
+])
