@@ -11,24 +11,9 @@ import random
 import re
 from collections.abc import Sequence
 
-from eval_mm.metrics.choice_strict import (
-    AMBIGUOUS_LETTERS,
-    AMBIGUOUS_TEXT,
-    BARE,
-    LETTERS,
-    MARKER,
-    OPTION_TEXT,
-    REASONS,
-    STANDALONE,
-    UNPARSED,
-    Extraction,
-    extract_strict,
-)
+from eval_mm.metrics.choice_strict import LETTERS, REASONS, Extraction, extract_strict
 
-__all__ = [
-    "AMBIGUOUS_LETTERS", "AMBIGUOUS_TEXT", "BARE", "LETTERS", "MARKER", "OPTION_TEXT", "REASONS",
-    "STANDALONE", "UNPARSED", "Extraction", "extract_legacy", "extract_strict", "option_letters",
-]  # fmt: skip
+__all__ = ["REASONS", "Extraction", "extract_legacy", "extract_strict", "option_letters"]
 
 
 def option_letters(n: int) -> list[str]:
