@@ -24,7 +24,7 @@ from eval_mm.judges.yes_no import YesNoJudge
 from eval_mm.metrics.base import options_of
 from eval_mm.metrics.choice import option_letters
 from eval_mm.metrics.final_answer import answer_letter
-from eval_mm.metrics.yes_no import first_verdict
+from eval_mm.metrics.verdicts import first_verdict
 from eval_mm.registries import register_metric
 
 REGEX = "regex"

@@ -19,7 +19,7 @@ from eval_mm.core.scoring import Score
 from eval_mm.judges.yes_no import YesNoJudge
 from eval_mm.metrics.final_answer import board_answer_legacy, last_boxed
 from eval_mm.metrics.judge_parsing import EMPTY_PREDICTION
-from eval_mm.metrics.yes_no import first_verdict, strict_verdict
+from eval_mm.metrics.verdicts import first_verdict, strict_verdict
 from eval_mm.registries import register_metric
 
 NO_BOXED = "no_boxed"

@@ -10,7 +10,7 @@ from typing import Any, ClassVar
 
 from eval_mm.core.sample import Sample
 from eval_mm.core.scoring import Score, Scorer
-from eval_mm.metrics.base import mc_strict_score, reason_counts, unparsed_count
+from eval_mm.metrics.base import mc_strict_score, parse_stats, reason_counts
 from eval_mm.registries import register_metric
 
 _LETTER = re.compile(r"\b([A-Da-d])\b")
@@ -32,7 +32,7 @@ class _Letters(Scorer):
     kind: ClassVar[str] = "accuracy"
 
     def summary_extra(self, samples: Sequence[Sample], scores: Sequence[Score]) -> dict[str, Any]:
-        return {"unparsed": unparsed_count(scores), "reasons": reason_counts(scores)}
+        return {**parse_stats(scores), "reasons": reason_counts(scores)}
 
 
 @register_metric

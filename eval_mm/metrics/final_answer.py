@@ -10,7 +10,7 @@ from typing import Any, ClassVar
 
 from eval_mm.core.sample import Sample
 from eval_mm.core.scoring import Score, Scorer
-from eval_mm.metrics.base import options_of, unparsed_count
+from eval_mm.metrics.base import options_of, parse_stats
 from eval_mm.metrics.choice import option_letters
 from eval_mm.registries import register_metric
 
@@ -100,4 +100,4 @@ class JammevalMcqRegexAcc(Scorer):
         return Score(1.0 if letter in golds else 0.0, details={"parsed": letter, "reason": reason})
 
     def summary_extra(self, samples: Sequence[Sample], scores: Sequence[Score]) -> dict[str, Any]:
-        return {"unparsed": unparsed_count(scores)}
+        return parse_stats(scores)

@@ -24,7 +24,7 @@ from typing import Any, ClassVar
 from eval_mm.core.sample import Sample
 from eval_mm.core.scoring import Score, Scorer
 from eval_mm.metrics.aggregation import group_summary, micro_mean
-from eval_mm.metrics.base import options_of
+from eval_mm.metrics.base import options_of, parse_stats
 from eval_mm.metrics.choice import extract_legacy, extract_strict, option_letters
 from eval_mm.metrics.open_answer import Pred, eval_open, normalize_pred
 from eval_mm.registries import register_metric
@@ -203,6 +203,8 @@ class _Mmmu(Scorer):
             ),
             "mc_unparsed": sum(1 for s in scores if _unparsed_mc(s)),
         }
+        if self.variant == "strict":
+            extra.update(parse_stats(scores))
         if self.variant == "official":
             extra["random_picks"] = sum(1 for s in scores if s.details.get("random_pick"))
             extra["seed"] = OFFICIAL_SEED

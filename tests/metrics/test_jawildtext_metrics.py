@@ -11,7 +11,7 @@ import pytest
 
 from eval_mm.metrics.final_answer import answer_letter, board_answer_legacy, last_boxed
 from eval_mm.metrics.receipt_kie import FIELDS, ITEM_FIELDS
-from eval_mm.metrics.yes_no import final_channel, first_verdict, strict_verdict
+from eval_mm.metrics.verdicts import final_channel, first_verdict, strict_verdict
 from eval_mm.registries import METRICS
 from eval_mm.tasks.jawildtext_handwriting_ocr import gold_text
 from eval_mm.tasks.jawildtext_receipt_kie import gold_json
