@@ -53,6 +53,7 @@ class Cell:
     run: str = ""  # run folder (relative), local cells only
     notes: tuple[str, ...] = ()
     rounded: bool = False  # filled from a rounded copy of the snapshot
+    fingerprint: str = ""  # local cells: the scorer fingerprint whose scores made the number
 
 
 @dataclass(frozen=True)
@@ -109,8 +110,10 @@ def mark_primary(columns: list[Column]) -> list[Column]:
 
 
 # Column order: judged open-ended tasks, documents, multiple choice, classification, VQA,
-# OCR, then the rest; within a group by short name, the primary metric first.
-GROUP_ORDER = ("judge", "document", "multiple-choice", "classification", "vqa", "ocr")
+# OCR, JAMMEval, the English tasks, then the rest; within a group by short name, the
+# primary metric first.
+GROUP_ORDER = ("judge", "document", "multiple-choice", "classification", "vqa", "ocr",
+               "jammeval", "english")
 
 
 def order_columns(columns: list[Column]) -> list[Column]:

@@ -8,6 +8,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+
+def _frame(rows: list[dict[str, Any]]) -> Any:
+    import pandas as pd
+
+    return pd.DataFrame.from_records(rows)
+
+
 BAR_HEIGHT = 24  # pixels per bar: labels stay legible for any number of models
 LABEL_ALL_UP_TO = 15  # points; beyond, only the Pareto front is labelled (others: hover)
 
@@ -39,7 +46,7 @@ def bar_chart(records: list[dict[str, Any]], title: str, decimals: int = 2) -> A
 
     order = [r["model"] for r in sorted(records, key=lambda r: -r["value"])]
     records = [{**r, "label_x": max(r["value"], r.get("ci_high") or r["value"])} for r in records]
-    data = alt.Data(values=records)
+    data = _frame(records)
     y = alt.Y("model:N", sort=order, title=None,
               axis=alt.Axis(labelLimit=320, labelFontSize=12, labelOverlap=False))
     fmt = f".{decimals}f"
@@ -66,7 +73,7 @@ def pareto_chart(points: Sequence[Point], y_title: str) -> Any:
     front = pareto_front(points)
     on_front = {p.model for p in front}
     label_all = len(points) <= LABEL_ALL_UP_TO
-    data = alt.Data(values=[{"model": p.model, "params": p.params, "score": p.score,
+    data = _frame([{"model": p.model, "params": p.params, "score": p.score,
                              "kind": "Pareto front" if p.model in on_front else "other",
                              "label": p.model if label_all or p.model in on_front else ""}
                             for p in points])
@@ -85,7 +92,7 @@ def pareto_chart(points: Sequence[Point], y_title: str) -> Any:
         x=x, y=y, text="label:N",
         color=alt.condition("datum.kind == 'Pareto front'", alt.value("#b22222"),
                             alt.value("#555")))
-    line = alt.Chart(alt.Data(values=[{"params": p.params, "score": p.score} for p in front])
+    line = alt.Chart(_frame([{"params": p.params, "score": p.score} for p in front])
                      ).mark_line(interpolate="step-after", color="#d62728", strokeDash=[4, 3]
                                  ).encode(x=x, y=y)
     return alt.layer(line, dots, names).properties(height=520)
@@ -123,12 +130,12 @@ def radar_chart(values: dict[str, dict[str, float]], tasks: list[str], radius: f
     scale = alt.Scale(domain=[-radius * 1.45, radius * 1.45])
     x = alt.X("x:Q", scale=scale, axis=None)
     y = alt.Y("y:Q", scale=scale, axis=None)
-    grid = alt.Chart(alt.Data(values=rings)).mark_line(color="#ddd").encode(
+    grid = alt.Chart(_frame(rings)).mark_line(color="#ddd").encode(
         x, y, detail="ring:N", order="order:Q")
-    spokes = alt.Chart(alt.Data(values=axes)).mark_rule(color="#e5e5e5").encode(
+    spokes = alt.Chart(_frame(axes)).mark_rule(color="#e5e5e5").encode(
         x=alt.X("x0:Q", scale=scale, axis=None), y=alt.Y("y0:Q", scale=scale, axis=None),
         x2="x1:Q", y2="y1:Q")
-    lines = alt.Chart(alt.Data(values=pts)).mark_line(point=True, strokeWidth=2).encode(
+    lines = alt.Chart(_frame(pts)).mark_line(point=True, strokeWidth=2).encode(
         x, y, color=alt.Color("model:N", legend=alt.Legend(orient="bottom", columns=2,
                                                            labelLimit=400)),
         order="order:Q", tooltip=["model:N", "task:N", alt.Tooltip("value:Q", format=".2f")])
@@ -136,6 +143,6 @@ def radar_chart(values: dict[str, dict[str, float]], tasks: list[str], radius: f
     for align in ("left", "right", "center"):
         sub = [a for a in axes if a["align"] == align]
         if sub:
-            layers.append(alt.Chart(alt.Data(values=sub)).mark_text(
+            layers.append(alt.Chart(_frame(sub)).mark_text(
                 fontSize=12, fontWeight="bold", align=align).encode(x, y, text="task:N"))
     return alt.layer(*layers).properties(width=size, height=size)

@@ -51,7 +51,7 @@ class Pairing:
 def sample_values(root: Path, cell: Cell, metric: str) -> dict[str, float | None]:
     """Sample id -> score of `metric` in the cell's run (None = unscored)."""
     out: dict[str, float | None] = {}
-    for r in metric_scores(root / cell.run, metric).records:
+    for r in metric_scores(root / cell.run, metric, cell.fingerprint or None).records:
         v = r.get("value")
         out[str(r.get("id"))] = float(v) if isinstance(v, (int, float)) and not isinstance(
             v, bool) else None

@@ -69,7 +69,7 @@ def _column(p: Protocol, primary: bool, full: int | None, scale: str) -> Column:
     details = [f"task {p.task} v{p.task_version}, prompt variant {p.prompt_variant}",
                f"metric {p.metric} v{p.metric_version}, scale {scale}"]
     if p.judge is not None:
-        details.append(f"judge {p.judge.model} ×{p.judge.runs}, "
+        details.append(f"judge {p.judge.who} ×{p.judge.runs}, "
                        f"judge prompt {p.judge.prompt_version}")
     if full is not None:
         details.append(f"full benchmark: {full:,} samples")
@@ -83,9 +83,10 @@ def _cell(run: Run, metric: str) -> Cell:
         hi, (int, float)) else None
     n = m.get("n")
     unscored = m.get("unscored")
+    fp = m.get("fingerprint")
     return Cell(float(m["value"]), None, n if isinstance(n, int) else None,
                 unscored if isinstance(unscored, int) else None, run.samples, ci, run.subset,
-                run.rel)
+                run.rel, fingerprint=fp if isinstance(fp, str) else "")
 
 
 def _protocol_lines(key: BoardKey, columns: list[Column], runs: list[Run],

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from eval_mm.store import SCORES_DIR, slugify
+from eval_mm.store import SCORES_DIR, SUMMARY, read_json, score_path, slugify
 
 
 @dataclass
@@ -64,11 +64,29 @@ def read_records(path: Path) -> Records:
     return out
 
 
-def score_files(run_dir: Path) -> list[Path]:
+def score_file(run_dir: Path, metric: str, fingerprint: str | None) -> Path:
+    """`scores/<metric>/<fp>.jsonl` of a scorer fingerprint; without one, the single file of
+    a folder written before scores were kept per fingerprint (`scores/<metric>.jsonl`)."""
+    if fingerprint:
+        return score_path(run_dir, metric, fingerprint)
+    return run_dir / SCORES_DIR / f"{slugify(metric)}.jsonl"
+
+
+def reported_score_files(run_dir: Path) -> dict[str, Path]:
+    """metric -> the score file of the fingerprint the summary reports, for every metric
+    of the summary, plus any older per-metric file."""
+    try:
+        metrics = read_json(run_dir / SUMMARY).get("metrics") or {}
+    except (OSError, ValueError, AttributeError):
+        metrics = {}
+    out = {str(m): score_file(run_dir, str(m), e.get("fingerprint") if isinstance(e, dict)
+                              else None) for m, e in metrics.items()}
     folder = run_dir / SCORES_DIR
-    return sorted(folder.glob("*.jsonl")) if folder.is_dir() else []
+    for legacy in sorted(folder.glob("*.jsonl")) if folder.is_dir() else []:
+        out.setdefault(legacy.stem, legacy)
+    return out
 
 
-def metric_scores(run_dir: Path, metric: str) -> Records:
-    """Per-sample score records of one metric."""
-    return read_records(run_dir / SCORES_DIR / f"{slugify(metric)}.jsonl")
+def metric_scores(run_dir: Path, metric: str, fingerprint: str | None = None) -> Records:
+    """Per-sample score records of one metric (of one fingerprint)."""
+    return read_records(score_file(run_dir, metric, fingerprint))

@@ -29,10 +29,16 @@ class JudgeInfo:
     model: str
     prompt_version: str
     runs: str = "?"  # judge runs averaged per item (and the mode when not independent)
+    endpoint: str = ""  # where the judge was asked, when not OpenAI's API
+
+    @property
+    def who(self) -> str:
+        """The judge model, with its endpoint when that is not OpenAI's API."""
+        return f"{self.model} at {self.endpoint}" if self.endpoint else self.model
 
     @property
     def label(self) -> str:
-        return f"judge {self.model} ×{self.runs}, prompt {self.prompt_version}"
+        return f"judge {self.who} ×{self.runs}, prompt {self.prompt_version}"
 
 
 @dataclass(frozen=True)
@@ -100,17 +106,34 @@ class Run:
                 return sc
         return {}
 
+    def fingerprint(self, metric_id: str) -> dict[str, Any] | None:
+        """The scorer fingerprint of the number the summary reports for `metric_id` (metric
+        version, judge, prompt, ...); None for runs scored before fingerprints existed."""
+        fp = (self.metrics.get(metric_id) or {}).get("fingerprint")
+        found = (self.summary.get("scorers") or {}).get(fp) if isinstance(fp, str) else None
+        return found if isinstance(found, dict) else None
+
     def metric_version(self, metric_id: str) -> str:
+        fp = self.fingerprint(metric_id)
+        if fp is not None and fp.get("version") is not None:
+            return str(fp["version"])
         return str(self.scorer(metric_id).get("version") or "?")
 
     def metric_kind(self, metric_id: str) -> str:
         kind = self.scorer(metric_id).get("kind")
         if kind:
             return str(kind)
+        fp = self.fingerprint(metric_id)
+        if fp is not None:
+            return "judge" if isinstance(fp.get("judge"), dict) else "unknown"
         return "judge" if metric_id.startswith(JUDGE_METRIC_PREFIXES) else "unknown"
 
     def judge(self, metric_id: str) -> JudgeInfo | None:
-        """The judge of a judged metric; None for metrics no LLM judged."""
+        """The judge of a judged metric; None for metrics no LLM judged. From the scorer
+        fingerprint when the summary has one, else from the card's judge record."""
+        fp = self.fingerprint(metric_id)
+        if fp is not None and isinstance(fp.get("judge"), dict):
+            return judge_from_fingerprint(fp)
         if self.metric_kind(metric_id) != "judge":
             return None
         return judge_info(self.card.get("judge"), self.metrics.get(metric_id) or {}, metric_id)
@@ -165,6 +188,19 @@ def _first(d: dict[str, Any], keys: tuple[str, ...]) -> str | None:
 
 _MODEL_KEYS = ("model", "judge_model", "requested_model", "model_id", "id")
 _PROMPT_KEYS = ("prompt_version", "version", "prompt", "prompt_id", "judge_prompt")
+
+
+def judge_from_fingerprint(fp: dict[str, Any]) -> JudgeInfo:
+    """Judge model, endpoint, runs and prompt version of a judged scorer's fingerprint."""
+    judge, prompt = fp["judge"], fp.get("prompt") or {}
+    runs = str(judge.get("runs", "?"))
+    mode = judge.get("mode")
+    if isinstance(mode, str) and mode not in ("independent", "single"):
+        runs += f" {mode}-mode"
+    endpoint = str(judge.get("endpoint") or "")
+    return JudgeInfo(str(judge.get("model") or "unknown"),
+                     str(prompt.get("version") or "unknown"), runs,
+                     "" if endpoint in ("", "api.openai.com") else endpoint)
 
 
 def judge_info(card_judge: Any, metric: dict[str, Any], metric_id: str) -> JudgeInfo:
@@ -242,7 +278,7 @@ def load_run(folder: Path, root: Path) -> tuple[Run | None, list[str]]:
 _CARD_KEYS = ("config_id", "status", "updated", "model", "generation_profile", "selection",
               "counts", "scorers", "judge")
 _TASK_KEYS = ("id", "version", "prompt_variant", "options", "data")
-_METRIC_KEYS = ("value", "ci_low", "ci_high", "n", "unscored", "scale")
+_METRIC_KEYS = ("value", "ci_low", "ci_high", "n", "unscored", "scale", "fingerprint")
 
 
 def _slim_card(card: dict[str, Any]) -> dict[str, Any]:
@@ -262,7 +298,12 @@ def _slim_card(card: dict[str, Any]) -> dict[str, Any]:
 
 
 def _slim_summary(summary: dict[str, Any]) -> dict[str, Any]:
-    out = {k: v for k, v in summary.items() if k != "metrics"}
+    drop = ("metrics", "by_fingerprint", "scorers")
+    out = {k: v for k, v in summary.items() if k not in drop}
+    used = {m.get("fingerprint") for m in summary["metrics"].values() if isinstance(m, dict)}
+    scorers = summary.get("scorers")
+    if isinstance(scorers, dict):
+        out["scorers"] = {fp: v for fp, v in scorers.items() if fp in used}
     metrics = {}
     for name, m in summary["metrics"].items():
         slim = {k: m[k] for k in _METRIC_KEYS if k in m}
@@ -350,7 +391,7 @@ class Protocol:
     def board_key(self) -> tuple[str, str | None, str | None]:
         if self.judge is None:
             return (self.profile, None, None)
-        return (self.profile, self.judge.model, self.judge.runs)
+        return (self.profile, self.judge.who, self.judge.runs)
 
 
 def column_protocol(run: Run, metric_id: str) -> Protocol:

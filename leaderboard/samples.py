@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from eval_mm.leaderboard.runfiles import read_records, score_files
+from eval_mm.leaderboard.runfiles import read_records, reported_score_files
 from eval_mm.store import PREDICTIONS, SAMPLES, contained
 
 
@@ -90,14 +90,14 @@ def load_samples(run_dir: Path) -> tuple[list[SampleView], list[str]]:
             metadata=dict(rec.get("metadata") or {}),
             has_prediction=sid in preds,
         )
-    for path in score_files(run_dir):
+    for metric, path in reported_score_files(run_dir).items():
         got = read_records(path)
-        if (problem := got.problem(f"scores/{path.name}")) is not None:
+        if (problem := got.problem(str(path.relative_to(run_dir)))) is not None:
             warnings.append(problem + _advice("scores"))
         for rec in got.records:
             sid = str(rec.get("id"))
             if sid in views:
-                views[sid].scores[str(rec.get("metric") or path.stem)] = rec
+                views[sid].scores[str(rec.get("metric") or metric)] = rec
     missing = sum(1 for v in views.values() if not v.has_prediction)
     if preds and missing:
         warnings.append(f"{missing} sample(s) have no readable prediction; they are shown as "

@@ -5,6 +5,7 @@ Writes run folders in the store's layout with the store's own atomic writers.
 
 from __future__ import annotations
 
+import hashlib
 import random
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -58,6 +59,19 @@ def _png(path: Path, color: tuple[int, int, int]) -> None:
     img.save(path, format="PNG")
 
 
+def _fingerprint(metric: str, m: FakeMetric, judge: dict[str, Any] | None
+                 ) -> tuple[str, dict[str, Any]]:
+    """A scorer fingerprint as the scoring phase records it, and its short id."""
+    fp: dict[str, Any] = {"metric": metric, "version": m.version, "class": "Synthetic"}
+    if m.kind == "judge" and judge is not None:
+        prompt = ((judge.get("prompts") or {}).get(metric) or {}).get("version", "unknown")
+        fp["judge"] = {"model": judge.get("model"), "endpoint": judge.get("endpoint",
+                                                                          "api.openai.com"),
+                       "runs": judge.get("runs"), "mode": judge.get("mode"), "temperature": 0.0}
+        fp["prompt"] = {"version": prompt}
+    return hashlib.sha256(repr(sorted(fp.items())).encode()).hexdigest()[:12], fp
+
+
 def write_run(
     root: Path,
     model: str,
@@ -73,7 +87,12 @@ def write_run(
     config: str = "cfg-synthetic0",
     updated: str = "2025-01-01T00:00:00+00:00",
     breakdown_keys: tuple[str, ...] = (),
+    fingerprints: bool = True,
 ) -> Path:
+    """One run folder. With `fingerprints` (the store's layout since scores are kept per
+    scorer fingerprint) the summary names each number's fingerprint and the scores live in
+    `scores/<metric>/<fp>.jsonl`; without, the older `scores/<metric>.jsonl` and no
+    fingerprints."""
     folder = contained(root, slugify(model), slugify(task), config)
     folder.mkdir(parents=True, exist_ok=True)
     n = len(samples) if samples else max((m.n for m in metrics.values()), default=0)
@@ -109,6 +128,12 @@ def write_run(
             for k, m in metrics.items()
         },
     }
+    fps = {k: _fingerprint(k, m, judge) for k, m in metrics.items()} if fingerprints else {}
+    if fps:
+        summary["scorers"] = {}
+        for k, (fp_id, fp) in fps.items():
+            summary["metrics"][k]["fingerprint"] = fp_id
+            summary["scorers"][fp_id] = fp
     if samples:
         records, preds = [], []
         scores: dict[str, list[dict[str, Any]]] = {k: [] for k in metrics}
@@ -136,7 +161,9 @@ def write_run(
         atomic_write_jsonl(folder / PREDICTIONS, preds)
         for metric, recs in scores.items():
             if recs:
-                atomic_write_jsonl(folder / SCORES_DIR / f"{slugify(metric)}.jsonl", recs)
+                name = (f"{slugify(metric)}/{fps[metric][0]}.jsonl" if metric in fps
+                        else f"{slugify(metric)}.jsonl")
+                atomic_write_jsonl(folder / SCORES_DIR / name, recs)
     atomic_write_json(folder / CARD, card)
     atomic_write_json(folder / SUMMARY, summary)
     return folder

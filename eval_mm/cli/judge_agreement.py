@@ -17,9 +17,17 @@ from eval_mm.core.scoring import Score, ScoreContext, Scorer
 from eval_mm.core.task import TaskOptions
 from eval_mm.errors import UserError
 from eval_mm.generate import load_predictions
+from eval_mm.reasoning import score_outputs
 from eval_mm.registries import METRICS, TASKS
-from eval_mm.score import CHUNK, load_samples, score_file
-from eval_mm.store import CARD, SUMMARY, atomic_write_json, find_runs, read_json, read_jsonl
+from eval_mm.score import CHUNK, load_samples
+from eval_mm.store import (
+    CARD,
+    SUMMARY,
+    atomic_write_json,
+    find_runs,
+    read_json,
+    read_scores,
+)
 
 
 def register(sub: Any) -> None:
@@ -63,7 +71,8 @@ def _rejudge(run: Path, scorer: Scorer, ctx: ScoreContext) -> tuple[dict[str, Sc
     for start in range(0, len(todo), CHUNK):
         chunk = todo[start : start + CHUNK]
         outs = [preds[s.id].get("output") or "" for s in chunk]
-        scores.update(zip([s.id for s in chunk], scorer.score(chunk, outs, ctx), strict=True))
+        judged = score_outputs(scorer, chunk, outs, ctx)  # the metric's reasoning rule applied
+        scores.update(zip([s.id for s in chunk], judged, strict=True))
     summary = scorer.aggregate(todo, [scores[s.id] for s in todo])
     return scores, summary
 
@@ -79,9 +88,7 @@ def compare_run(run: Path, metric_ids: list[str] | None, ctx: ScoreContext) -> l
         scorer = METRICS.get(mid)()
         if scorer.kind != "judge":
             raise UserError(f"{mid} is not a judge metric")
-        stored: dict[str, Any] = {
-            r["id"]: r.get("value") for r in read_jsonl(score_file(run, scorer))
-        }
+        stored: dict[str, Any] = {i: r.get("value") for i, r in read_scores(run, mid).items()}
         if not stored:
             print(f"note: {run} has no stored {mid} scores; skipped")
             continue

@@ -15,11 +15,12 @@ from eval_mm.cli.common import (
     select_scorers,
 )
 from eval_mm.core.task import TaskOptions
-from eval_mm.errors import UserError
+from eval_mm.errors import RunFailed, UserError
 from eval_mm.models import resolve_model
 from eval_mm.registries import TASKS
 from eval_mm.report import format_summary
 from eval_mm.run import RunOptions, evaluate
+from eval_mm.tasks._groups import expand as expand_groups
 
 
 def register(sub: Any) -> None:
@@ -34,7 +35,10 @@ def register(sub: Any) -> None:
         "--model", "-m", required=True, help="registry name, HF id, local folder, or openai:NAME"
     )
     p.add_argument(
-        "--task", "-t", required=True, help="task id or alias; several separated by commas"
+        "--task",
+        "-t",
+        required=True,
+        help="task id, alias or group (e.g. llmjp-board-2026); several separated by commas",
     )
     p.add_argument(
         "--output-dir",
@@ -118,13 +122,13 @@ def cmd_run(args: argparse.Namespace) -> int:
         raise UserError("--shard-index must be in [0, --num-shards)")
     if args.limit is not None and args.limit < 1:
         raise UserError("--limit must be at least 1")
-    task_names = [t.strip() for t in args.task.split(",") if t.strip()]
+    task_names = expand_groups(t.strip() for t in args.task.split(",") if t.strip())
     task_classes = [TASKS.get(name) for name in task_names]  # fail fast on unknown names
     task_opts = TaskOptions(args.prompt_variant, args.data, parse_kv(args.task_option))
     tasks = [cls(task_opts) for cls in task_classes]
     scorer_sets = [select_scorers(t, args) for t in tasks]
     ctx = score_context(args)
-    for scorers in scorer_sets:  # e.g. a missing judge key, before any generation starts
+    for scorers, _ in scorer_sets:  # e.g. a missing judge key, before any generation starts
         for scorer in scorers:
             scorer.preflight(ctx)
     opts = RunOptions(
@@ -151,14 +155,22 @@ def cmd_run(args: argparse.Namespace) -> int:
         skip_scoring=args.generate_only,
     )
     model = resolve_model(args.model, parse_kv(args.model_option))
+    unfinished: list[str] = []
     try:
-        for task, scorers in zip(tasks, scorer_sets):
-            opts.metrics = [s.id for s in scorers]
-            result = evaluate(task, model, opts, ctx)
-            print(f"\n{task.id} x {model.model_id}  ->  {result.run_dir}")
+        for task, (scorers, skipped) in zip(tasks, scorer_sets):
+            result = evaluate(task, model, opts, ctx, scorers, skipped)
+            print(f"\n{task.id} x {model.model_id}  ->  {result.run_dir}  [{result.status}]")
             if result.summary:
                 print(format_summary(result.summary))
+            for problem in result.problems:
+                print(f"  {result.status}: {problem}", file=sys.stderr)
+            if result.status in ("incomplete", "failed"):
+                unfinished.append(f"{task.id} {result.status}")
     finally:
         model.close()
         ctx.close()
+    if unfinished:
+        raise RunFailed(
+            f"{'; '.join(unfinished)} (see above); rerun the same command to retry what failed"
+        )
     return 0

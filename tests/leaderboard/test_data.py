@@ -144,3 +144,31 @@ def test_index_reuses_parsed_runs_and_rereads_only_what_changed(
     board = next(b for b in again.current().boards if b.kind == "local")
     col = next(c for c in board.columns if c.startswith("ja-word-ocr|1|llmjp|exact_match"))
     assert board.cell("acme/vlm-large", col).value == 88.5  # type: ignore[union-attr]
+
+
+def test_protocol_comes_from_the_scorer_fingerprint_the_summary_reports(tmp_path: Path) -> None:
+    judge = {"model": "openai/gpt-oss-20b", "endpoint": "127.0.0.1:8000", "runs": 1,
+             "mode": "single", "prompts": {"heron_rel": {"version": "heron_llmjp_v2"}}}
+    run_dir = write_run(tmp_path, "m", "japanese-heron-bench",
+                        {"heron_rel": FakeMetric(50.0, kind="judge", version="3")}, judge=judge)
+    summary = json.loads((run_dir / "summary.json").read_text())
+    assert summary["metrics"]["heron_rel"]["fingerprint"] in summary["scorers"]
+    card = json.loads((run_dir / "run.json").read_text())
+    card.pop("scorers")  # the fingerprint alone says what made the number
+    (run_dir / "run.json").write_text(json.dumps(card))
+    (run,) = load_runs(tmp_path).runs
+    p = column_protocol(run, "heron_rel")
+    assert p.metric_version == "3" and p.judge is not None
+    assert p.judge.who == "openai/gpt-oss-20b at 127.0.0.1:8000"
+    assert p.board_key == ("default", "openai/gpt-oss-20b at 127.0.0.1:8000", "1")
+
+
+def test_scores_of_folders_written_before_fingerprints_are_still_read(tmp_path: Path) -> None:
+    run = scored_run(tmp_path, "m", "jmmmu", "jmmmu_acc", [1.0, 0.0], fingerprints=False)
+    assert (run / "scores" / "jmmmu_acc.jsonl").is_file()
+    items, warnings = load_samples(run)
+    assert not warnings and [s.value("jmmmu_acc") for s in items] == [1.0, 0.0]
+    fp_run = scored_run(tmp_path, "n", "jmmmu", "jmmmu_acc", [0.0, 1.0])
+    assert not (fp_run / "scores" / "jmmmu_acc.jsonl").exists()
+    items, _ = load_samples(fp_run)
+    assert [s.value("jmmmu_acc") for s in items] == [0.0, 1.0]
