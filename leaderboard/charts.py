@@ -82,7 +82,7 @@ def pareto_chart(points: Sequence[Point], y_title: str) -> Any:
     y = alt.Y("score:Q", title=y_title, scale=alt.Scale(zero=False, padding=20))
     dots = alt.Chart(data).mark_circle(size=70).encode(
         x=x, y=y,
-        color=alt.Color("kind:N", title=None,
+        color=alt.Color("kind:N", title=None, legend=alt.Legend(orient="bottom"),
                         scale=alt.Scale(domain=["Pareto front", "other"],
                                         range=["#d62728", "#7f7f7f"])),
         tooltip=["model:N", alt.Tooltip("params:Q", format=".1f"),

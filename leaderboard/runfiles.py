@@ -33,7 +33,8 @@ class Records:
                          "could not be read (not UTF-8 or not a JSON object)")
         if not parts:
             return None
-        return f"{name}: " + "; ".join(parts) + "; those lines were skipped"
+        skipped = "that line was" if len(self.invalid) + self.torn == 1 else "those lines were"
+        return f"{name}: " + "; ".join(parts) + f"; {skipped} skipped"
 
 
 def read_records(path: Path) -> Records:
