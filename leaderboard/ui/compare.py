@@ -12,9 +12,8 @@ from eval_mm.leaderboard.boards import Board, Cell, Column
 from eval_mm.leaderboard.compare import Difference, compare, disagreements
 from eval_mm.leaderboard.htmltable import CSS, cell_text, fmt
 from eval_mm.leaderboard.index import Snapshot
-from eval_mm.leaderboard.table import build_view
 from eval_mm.leaderboard.ui import url
-from eval_mm.leaderboard.ui.controls import board_picker, model_filters
+from eval_mm.leaderboard.ui.controls import filtered_view
 
 SHOWN_DISAGREEMENTS = 200
 
@@ -111,12 +110,10 @@ def _disagreement_section(snap: Snapshot, board: Board, a: str, b: str,
 
 
 def render_page(snap: Snapshot) -> None:
-    board = board_picker(snap)
-    if board is None:
-        st.info("Nothing to compare yet.")
+    chosen = filtered_view(snap, "Nothing to compare yet.")
+    if chosen is None:
         return
-    opts = model_filters(board)
-    view = build_view(board, opts)
+    board, view = chosen
     models = [m.key for m in view.models]
     if len(models) < 2:
         st.info("This board shows fewer than two models with the current filters.")

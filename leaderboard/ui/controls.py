@@ -10,7 +10,7 @@ import streamlit as st
 
 from eval_mm.leaderboard.boards import LOCAL, Board
 from eval_mm.leaderboard.index import Snapshot
-from eval_mm.leaderboard.table import AVERAGE, ViewOptions
+from eval_mm.leaderboard.table import AVERAGE, BoardView, ViewOptions, build_view
 from eval_mm.leaderboard.ui import url
 
 ACCESS = {"open": "open weights", "api": "API only", "unknown": "not recorded"}
@@ -85,3 +85,19 @@ def model_filters(board: Board) -> ViewOptions:
         show_debug=bool(st.session_state.get("f_debug", True)),
         sort=str(st.session_state.get("sort") or AVERAGE),
     )
+
+
+def board_view_controls(snap: Snapshot, empty: str) -> tuple[Board, ViewOptions] | None:
+    """The board picker and the model filters of a board view; None (after saying
+    `empty`) when there is no board."""
+    board = board_picker(snap)
+    if board is None:
+        st.info(empty)
+        return None
+    return board, model_filters(board)
+
+
+def filtered_view(snap: Snapshot, empty: str) -> tuple[Board, BoardView] | None:
+    """`board_view_controls`, and the chosen board's view under the chosen filters."""
+    chosen = board_view_controls(snap, empty)
+    return None if chosen is None else (chosen[0], build_view(*chosen))

@@ -15,7 +15,7 @@ from eval_mm.leaderboard.htmltable import render
 from eval_mm.leaderboard.index import Snapshot
 from eval_mm.leaderboard.table import AVERAGE, BoardView, ViewOptions, build_view, describe_average
 from eval_mm.leaderboard.ui import url
-from eval_mm.leaderboard.ui.controls import board_picker, model_filters
+from eval_mm.leaderboard.ui.controls import board_view_controls
 
 LEGEND = ("Hover a column header for its protocol and notes, a model for its metadata, a cell "
           "for n, CI and notes. Bold = best, underlined = second best (debugging models "
@@ -99,12 +99,11 @@ SHOW = {"all": "All metrics", "n": "n", "ci": "95% CI"}
 
 
 def render_page(snap: Snapshot) -> None:
-    board = board_picker(snap)
-    if board is None:
-        st.info(f"No results in {snap.root} and no reference files. Run "
-                "`eval-mm run --model ... --task ...` first.")
+    chosen = board_view_controls(snap, f"No results in {snap.root} and no reference files. "
+                                 "Run `eval-mm run --model ... --task ...` first.")
+    if chosen is None:
         return
-    opts = model_filters(board)
+    board, opts = chosen
     # Few elements, and the table's captions inside its own HTML: the page draws sooner.
     st.html(protocol_html(board, title=True))
     c1, c2, c3 = st.columns([2, 2, 1], vertical_alignment="bottom")

@@ -6,17 +6,16 @@ import streamlit as st
 
 from eval_mm.leaderboard.charts import Point, pareto_chart, pareto_front
 from eval_mm.leaderboard.index import Snapshot
-from eval_mm.leaderboard.table import AVERAGE, build_view, describe_average
+from eval_mm.leaderboard.table import AVERAGE, describe_average
 from eval_mm.leaderboard.ui import url
-from eval_mm.leaderboard.ui.controls import board_picker, model_filters
+from eval_mm.leaderboard.ui.controls import filtered_view
 
 
 def render_page(snap: Snapshot) -> None:
-    board = board_picker(snap)
-    if board is None:
-        st.info("No boards yet.")
+    chosen = filtered_view(snap, "No boards yet.")
+    if chosen is None:
         return
-    view = build_view(board, model_filters(board))
+    board, view = chosen
     options = ({AVERAGE: "Average"} if view.average else {}) | {
         c.key: f"{c.short} · {c.metric}" for c in view.columns}
     if not options:

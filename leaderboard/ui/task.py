@@ -14,7 +14,7 @@ from eval_mm.leaderboard.charts import bar_chart, radar_chart
 from eval_mm.leaderboard.index import Snapshot
 from eval_mm.leaderboard.table import BoardView, ViewOptions, build_view
 from eval_mm.leaderboard.ui import url
-from eval_mm.leaderboard.ui.controls import board_picker, model_filters
+from eval_mm.leaderboard.ui.controls import board_view_controls
 
 RADAR_MAX_MODELS = 6
 
@@ -54,11 +54,10 @@ def _radar(board: Board, opts: ViewOptions) -> None:
 
 
 def render_page(snap: Snapshot) -> None:
-    board = board_picker(snap)
-    if board is None:
-        st.info("No boards yet.")
+    chosen = board_view_controls(snap, "No boards yet.")
+    if chosen is None:
         return
-    opts = model_filters(board)
+    board, opts = chosen
     all_opts = replace(opts, all_metrics=True)
     view = build_view(board, all_opts)
     tasks = list(dict.fromkeys(c.task for c in view.columns))

@@ -101,6 +101,14 @@ def settle(page: Any) -> None:
         "document.querySelectorAll('[data-stale=\"true\"]').length === 0", timeout=60_000)
 
 
+def shoot_both(page: Any, stem: Path) -> None:
+    """Screenshots at 1280x800 (as opened) and 1920x1080, then close the page."""
+    page.screenshot(path=f"{stem}-1280x800.png")
+    page.set_viewport_size({"width": 1920, "height": 1080})
+    page.screenshot(path=f"{stem}-1920x1080.png")
+    page.close()
+
+
 def test_local_board_shows_eight_task_columns_at_1280(site: tuple[str, Any, Path],
                                                       shots: Path) -> None:
     page = open_page(site, f"board={LOCAL}")
@@ -113,10 +121,7 @@ def test_local_board_shows_eight_task_columns_at_1280(site: tuple[str, Any, Path
     assert rows == 21  # the 20 board models and the markup-named one
     assert page.locator("td.model", has_text="Qwen2.5-VL-7B-Instruct").count() == 1
     assert EVIL.split("/")[1] in page.inner_text("table.lb") and not page.dialogs
-    page.screenshot(path=str(shots / "board-1280x800.png"))
-    page.set_viewport_size({"width": 1920, "height": 1080})
-    page.screenshot(path=str(shots / "board-1920x1080.png"))
-    page.close()
+    shoot_both(page, shots / "board")
 
 
 def test_snapshot_b_board_matches_the_source_table(site: tuple[str, Any, Path],
@@ -131,10 +136,7 @@ def test_snapshot_b_board_matches_the_source_table(site: tuple[str, Any, Path],
     want = {(r["model"], f"{r['task']}|{r['metric']}"): r["value"] for r in rows
             if r["snapshot"] == "llmjp-B (1 dp, slide)"} | exact
     assert shown == want  # every cell, as published (two decimals where the JSON has them)
-    page.screenshot(path=str(shots / "snapshot-B-1280x800.png"))
-    page.set_viewport_size({"width": 1920, "height": 1080})
-    page.screenshot(path=str(shots / "snapshot-B-1920x1080.png"))
-    page.close()
+    shoot_both(page, shots / "snapshot-B")
 
 
 def test_compare_two_models_renders_with_an_interval(site: tuple[str, Any, Path],
