@@ -138,7 +138,12 @@ def test_heron_golden_aggregation(fake_openai: FakeOpenAI, judge_ctx: Ctx, versi
     # two runs x five items, plus one re-ask per run of the unparseable item; nothing else
     assert fake_openai.chat_count == 12
     # requests are concurrent, so their order is not fixed: find the first item's request
-    sent = [c for b in fake_openai.chat_bodies() if "ctx0\n" in (c := b["messages"][1]["content"])]
+    sent = [
+        m["content"]
+        for b in fake_openai.chat_bodies()
+        for m in b["messages"]
+        if "ctx0\n" in m["content"]
+    ]
     assert sent and "ref0" in sent[0] and "answer 0" in sent[0]
 
 
