@@ -142,7 +142,7 @@ def test_heron_golden_aggregation(fake_openai: FakeOpenAI, judge_ctx: Ctx, versi
         m["content"]
         for b in fake_openai.chat_bodies()
         for m in b["messages"]
-        if "ctx0\n" in m["content"]
+        if "ctx0" in m["content"]
     ]
     assert sent and "ref0" in sent[0] and "answer 0" in sent[0]
 
