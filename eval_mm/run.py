@@ -260,7 +260,8 @@ def rescore(
     card = card if card is not None else read_json(folder / CARD)
     ctx.run_dir = folder
     t0 = time.perf_counter()
-    summaries, timings = score_run(folder, scorers, ctx, task.breakdown_keys, rescore_all, progress)
+    summaries, timings = score_run(folder, scorers, ctx, task.breakdown_keys, rescore_all, progress,
+                                   task.cluster_key)
     old_summary = read_json(folder / SUMMARY) if (folder / SUMMARY).exists() else {}
     metrics: dict[str, Any] = dict(old_summary.get("metrics", {}))  # adding a metric keeps others
     metrics.update({k: v.to_json() for k, v in summaries.items()})
@@ -279,6 +280,7 @@ def rescore(
         "config_id": card["config_id"],
         "primary_metric": task.primary_metric or (task.metrics[0] if task.metrics else None),
         "breakdown_keys": list(task.breakdown_keys),
+        "cluster_key": task.cluster_key,
         "counts": card.get("counts", {}),
         "metrics": metrics,
     }

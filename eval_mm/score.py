@@ -147,8 +147,11 @@ def score_run(
     breakdown_keys: Sequence[str],
     rescore: bool = False,
     progress: bool = True,
+    cluster_key: str | None = None,
 ) -> tuple[dict[str, MetricSummary], dict[str, Any]]:
-    """Score every metric on the stored predictions of a run; return summaries and timings."""
+    """Score every metric on the stored predictions of a run; return summaries and timings.
+
+    Intervals resample the clusters named by `cluster_key` (the task's, a metadata key)."""
     samples = load_samples(run_dir)
     predictions = load_predictions(run_dir)
     summaries: dict[str, MetricSummary] = {}
@@ -157,6 +160,7 @@ def score_run(
         t0 = time.perf_counter()
         scores = score_metric(scorer, samples, predictions, run_dir, ctx, rescore, progress)
         scored_samples = [s for s in samples if s.id in predictions]
-        summaries[scorer.id] = scorer.aggregate(scored_samples, scores, breakdown_keys, ctx.seed)
+        summaries[scorer.id] = scorer.summary(scored_samples, scores, breakdown_keys, ctx.seed,
+                                              cluster_key)
         timings[scorer.id] = round(time.perf_counter() - t0, 3)
     return summaries, timings

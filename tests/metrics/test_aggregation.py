@@ -8,10 +8,11 @@ from hypothesis import strategies as st
 
 from eval_mm.core.aggregate import MetricSummary
 from eval_mm.metrics.aggregation import (
-    bootstrap_ci,
     drop_reason,
     group_summary,
+    interval,
     macro_over_groups,
+    mean_statistic,
     mean_std,
     micro_mean,
 )
@@ -39,9 +40,10 @@ def test_mean_std_runs() -> None:
 
 def test_bootstrap_seeded() -> None:
     vals = [0.0, 1.0] * 50
-    assert bootstrap_ci(vals, seed=0) == bootstrap_ci(vals, seed=0)
-    lo, hi = bootstrap_ci(vals, seed=0) or (0.0, 0.0)
-    assert lo < 0.5 < hi
+    stat = mean_statistic(vals, [str(i) for i in range(100)], [{}] * 100)
+    assert interval(stat, seed=0) == interval(stat, seed=0) != interval(stat, seed=1)
+    iv = interval(stat, seed=0)
+    assert iv is not None and iv.low < 0.5 < iv.high
 
 
 def test_drop_reason_moves_out_of_scope_items() -> None:
