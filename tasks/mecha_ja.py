@@ -46,6 +46,7 @@ class MechaJa(Task):
     metrics = ("mecha_acc", "mecha_circular_acc", "mecha_acc_legacy")
     primary_metric = "mecha_acc"
     breakdown_keys = ("answer_type", "background", "rotation_id")
+    cluster_key = "base_id"  # the four rotations of one question
     prompt_variants = ("llmjp", "with_background")
     group = "multiple-choice"
 
