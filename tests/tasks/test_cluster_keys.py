@@ -16,7 +16,7 @@ def test_every_clustered_task_writes_its_key_into_every_sample(
 ) -> None:
     expected = {"japanese-heron-bench": "image_id", "ja-vlm-bench-in-the-wild": "image_id",
                 "ja-vg-vqa-500": "image_id", "ja-vg-vqa-500-first": "image_id",
-                "jdocqa": "document", "mecha-ja": "base_id", "cvqa-ja": "image_id",
+                "jdocqa": "document", "mecha-ja": "image_id", "cvqa-ja": "image_id",
                 "ja-multi-image-vqa": "image_set"}
     for task_id, run in oracle_runs.items():
         key = TASKS.get(task_id).cluster_key
