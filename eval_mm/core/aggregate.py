@@ -8,8 +8,6 @@ from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
-import numpy as np
-
 from eval_mm.core.bootstrap import DEFAULT_RESAMPLES, Statistic, interval
 
 BOOTSTRAP_RESAMPLES = DEFAULT_RESAMPLES
@@ -97,15 +95,17 @@ def group_means(
         if v is None or key not in meta:
             continue
         groups[str(meta[key])].append(v)
+    # Plain sums: the gate may call this thousands of times on small groups.
     return {
-        g: {"value": float(np.mean(vs)) * scale, "n": len(vs)} for g, vs in sorted(groups.items())
+        g: {"value": math.fsum(vs) / len(vs) * scale, "n": len(vs)}
+        for g, vs in sorted(groups.items())
     }
 
 
 def macro_mean(group_values: dict[str, dict[str, Any]]) -> float | None:
     """Unweighted mean of group means (each group counts once, whatever its size)."""
     vals = [g["value"] for g in group_values.values() if g.get("value") is not None]
-    return float(np.mean(vals)) if vals else None
+    return math.fsum(vals) / len(vals) if vals else None
 
 
 def summarise(
@@ -120,11 +120,11 @@ def summarise(
 
     No interval here: `with_interval` adds it from the scorer's statistic and the task's
     cluster key (`Scorer.summary`)."""
-    scored = np.asarray([v for v in values if v is not None], dtype=float)
+    scored = [float(v) for v in values if v is not None]
     reasons_count = Counter(r or "unknown" for v, r in zip(values, reasons) if v is None)
     return MetricSummary(
-        value=float(scored.mean()) * scale if scored.size else None,
-        n=int(scored.size),
+        value=math.fsum(scored) / len(scored) * scale if scored else None,
+        n=len(scored),
         unscored=sum(reasons_count.values()),
         unscored_reasons=dict(reasons_count),
         scale=scale,

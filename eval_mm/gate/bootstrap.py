@@ -90,14 +90,17 @@ def paired_resampled(
     index, g = cluster_index(labels)
     if g < 2:
         raise ValueError("fewer than two clusters: nothing to resample")
-    perm = np.argsort(index, kind="stable")
-    bounds = np.searchsorted(index[perm], np.arange(g + 1))
+    perm = np.argsort(index, kind="stable")  # units grouped by cluster
+    sizes = np.bincount(index, minlength=g)
+    starts = np.concatenate([[0], np.cumsum(sizes)[:-1]])
     deltas = []
     for counts in count_chunks(g, resamples, seed):
-        for row in counts.astype(int):
-            picked = np.repeat(np.arange(g), row)
-            idx = np.concatenate([perm[bounds[k]: bounds[k + 1]] for k in picked])
-            b, c = statistic(idx)
+        for row in counts.astype(np.int64):
+            picked = np.repeat(np.arange(g), row)  # clusters drawn, with repeats
+            lengths = sizes[picked]
+            # Unit positions of the drawn clusters, concatenated, without a Python loop.
+            offsets = np.repeat(starts[picked] - np.cumsum(lengths) + lengths, lengths)
+            b, c = statistic(perm[offsets + np.arange(lengths.sum())])
             deltas.append(np.nan if b is None or c is None else c - b)
     unlabelled = sum(lab.startswith("unit:") for lab in labels) if key else 0
     return _estimate(b0, c0, np.asarray(deltas), g, n, resamples, unlabelled)
