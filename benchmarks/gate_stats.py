@@ -19,7 +19,10 @@ For n = 100, 500 and 1,320 samples it measures, over `--trials` trials each:
    gate (clusters resampled) and for the same test resampling samples as if independent;
 2. the verdicts with no true change at a 1-point tolerance (pass / inconclusive);
 3. power: the share of trials reported as a regression at true drops of 2, 5 and 8 points
-   (1-point tolerance), and the unclustered test's rate on the same data.
+   (1-point tolerance).
+
+In `independent` every sample is its own cluster, so the clustered and unclustered tests are
+the same test (computed once).
 
 Each trial runs the gate's own code on in-memory statistics (`paired_statistics`, the drop
 test with McNemar where it applies, `decide` with Holm over one metric): what `eval-mm gate`
@@ -64,6 +67,11 @@ def _pair(rng: np.random.Generator, shape: tuple[int, ...], rho: float = AGREE
 
 
 # --- generators: (baseline, candidate) per-unit data for n samples, shift in "latent" -----
+def _rotation_draws(rng: np.random.Generator, q: int, same: float = 0.75) -> np.ndarray:
+    """Uniform draws per question x rotation, shared by a question's rotations w.p. `same`."""
+    return np.where(rng.random((q, 4)) < same, rng.random((q, 1)), rng.random((q, 4)))
+
+
 def mecha(rng: np.random.Generator, n: int, shift: float) -> tuple[np.ndarray, ...]:
     """(baseline 0/1, candidate 0/1, image of each sample): questions x 4 rotations.
 
@@ -78,8 +86,8 @@ def mecha(rng: np.random.Generator, n: int, shift: float) -> tuple[np.ndarray, .
     vb, vc = _pair(rng, (q, 4))
     lb = base_q[:, None] + 0.6 * ib[images, None] + 1.2 * ub + 0.4 * vb
     lc = base_q[:, None] + 0.6 * ic[images, None] + 1.2 * uc + 0.4 * vc - shift
-    draw = rng.random((q, 4))
-    redraw = np.where(rng.random((q, 4)) < AGREE, draw, rng.random((q, 4)))
+    draw = _rotation_draws(rng, q)  # a model mostly answers all rotations alike
+    redraw = np.where(rng.random((q, 4)) < AGREE, draw, _rotation_draws(rng, q))
     return ((draw < _sigmoid(lb)).astype(float).ravel()[:n],
             (redraw < _sigmoid(lc)).astype(float).ravel()[:n], np.repeat(images, 4)[:n])
 
@@ -136,6 +144,37 @@ def calibrate(kind: str, drop: float) -> float:
     return (lo + hi) / 2
 
 
+def icc(values: np.ndarray, groups: np.ndarray) -> float:
+    """One-way ANOVA intra-class correlation of `values` within `groups`."""
+    _, idx = np.unique(groups, return_inverse=True)
+    sizes = np.bincount(idx)
+    k, n = sizes.size, values.size
+    means = np.bincount(idx, values) / sizes
+    between = (sizes * (means - values.mean()) ** 2).sum() / (k - 1)
+    within = ((values - means[idx]) ** 2).sum() / (n - k)
+    n0 = (n - (sizes**2).sum() / n) / (k - 1)
+    return float((between - within) / (between + (n0 - 1) * within))
+
+
+def design(kind: str) -> str:
+    """The generator's correlation structure, measured on a large draw."""
+    rng = np.random.default_rng(7)
+    if kind == "heron":
+        cat, pb, pc, img = heron(rng, 100_000, 0.0)
+        change = pc[..., 1].mean(axis=1) - pb[..., 1].mean(axis=1)
+        item = np.repeat(np.arange(cat.size), 5)
+        return (f"ICC of the change within an image {icc(change, img):.2f}; of a model score "
+                f"over the 5 judge runs of an item {icc(pb[..., 1].ravel(), item):.2f}")
+    b, c, img = (mecha if kind == "mecha" else independent)(rng, 100_000, 0.0)
+    text = f"agreement between checkpoints {np.mean(b == c):.0%}, accuracy {b.mean():.0%}"
+    if kind == "mecha":
+        q = np.repeat(np.arange(b.size // 4), 4)
+        text += (f", circular {b.reshape(-1, 4).all(axis=1).mean():.0%}; ICC of an answer "
+                 f"over rotations {icc(b, q):.2f}, of the change within a question "
+                 f"{icc(c - b, q):.2f}, within an image {icc(c - b, img):.2f}")
+    return text
+
+
 # --- one gate decision --------------------------------------------------------------------
 def statistics(kind: str, data: tuple[np.ndarray, ...]) -> tuple[Statistic, Statistic]:
     ids = [str(i) for i in range(len(data[-1]))]
@@ -185,23 +224,21 @@ def main() -> None:
           "one-sided level 2.5% (95% two-sided), power target 80%")
     for kind in args.kinds.split(","):
         shifts = {d: calibrate(kind, d) for d in DROPS}
-        print(f"\n## {kind}")
+        print(f"\n## {kind}: {design(kind)}")
         print("| n | false alarms, clustered | false alarms, unclustered | "
-              "no change, tol 1: pass / inconclusive | power -2 | -5 | -8 | "
-              "unclustered -2 | -5 | -8 |")
-        print("|---:|---:|---:|---|---:|---:|---:|---:|---:|---:|")
+              "no change, tol 1: pass / inconclusive | power -2 | -5 | -8 |")
+        print("|---:|---:|---:|---|---:|---:|---:|")
         for n in SIZES:
-            null = rates(kind, n, 0.0, args.trials, args.resamples, n,
-                         [("image_id", 0.0), (None, 0.0), ("image_id", 1.0)])
-            power, naive = [], []
-            for d in DROPS:
-                r = rates(kind, n, shifts[d], args.trials, args.resamples, n + int(d),
-                          [("image_id", 1.0), (None, 1.0)])
-                power.append(r[0][REGRESSION])
-                naive.append(r[1][REGRESSION])
-            cells = [f"{null[0][REGRESSION]:.1%}", f"{null[1][REGRESSION]:.1%}",
-                     f"{null[2][PASS]:.0%} / {null[2][INCONCLUSIVE]:.0%}",
-                     *[f"{p:.0%}" for p in power], *[f"{p:.0%}" for p in naive]]
+            settings: list[tuple[str | None, float]] = [("image_id", 0.0), ("image_id", 1.0)]
+            if kind != "independent":
+                settings.append((None, 0.0))
+            null = rates(kind, n, 0.0, args.trials, args.resamples, n, settings)
+            naive = null[2] if kind != "independent" else null[0]
+            power = [rates(kind, n, shifts[d], args.trials, args.resamples, n + int(d),
+                           [("image_id", 1.0)])[0][REGRESSION] for d in DROPS]
+            cells = [f"{null[0][REGRESSION]:.1%}", f"{naive[REGRESSION]:.1%}",
+                     f"{null[1][PASS]:.0%} / {null[1][INCONCLUSIVE]:.0%}",
+                     *[f"{p:.0%}" for p in power]]
             print(f"| {n} | " + " | ".join(cells) + " |", flush=True)
     print(f"\n({time.perf_counter() - t0:.0f} s)")
 
