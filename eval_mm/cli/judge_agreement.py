@@ -18,8 +18,15 @@ from eval_mm.core.task import TaskOptions
 from eval_mm.errors import UserError
 from eval_mm.generate import load_predictions
 from eval_mm.registries import METRICS, TASKS
-from eval_mm.score import CHUNK, load_samples, score_file
-from eval_mm.store import CARD, SUMMARY, atomic_write_json, find_runs, read_json, read_jsonl
+from eval_mm.score import CHUNK, load_samples
+from eval_mm.store import (
+    CARD,
+    SUMMARY,
+    atomic_write_json,
+    find_runs,
+    read_json,
+    read_scores,
+)
 
 
 def register(sub: Any) -> None:
@@ -79,9 +86,7 @@ def compare_run(run: Path, metric_ids: list[str] | None, ctx: ScoreContext) -> l
         scorer = METRICS.get(mid)()
         if scorer.kind != "judge":
             raise UserError(f"{mid} is not a judge metric")
-        stored: dict[str, Any] = {
-            r["id"]: r.get("value") for r in read_jsonl(score_file(run, scorer))
-        }
+        stored: dict[str, Any] = {i: r.get("value") for i, r in read_scores(run, mid).items()}
         if not stored:
             print(f"note: {run} has no stored {mid} scores; skipped")
             continue

@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 from collections import Counter, defaultdict
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import asdict, dataclass, field, fields, replace
 from typing import Any
 
 from eval_mm.core.bootstrap import DEFAULT_RESAMPLES, Statistic, interval
@@ -49,7 +49,8 @@ class MetricSummary:
 
     @staticmethod
     def from_json(d: dict[str, Any]) -> MetricSummary:
-        known = MetricSummary.__dataclass_fields__
+        """From a summary.json entry, which may carry more keys (its fingerprint...)."""
+        known = {f.name for f in fields(MetricSummary)}
         return MetricSummary(**{k: v for k, v in d.items() if k in known})
 
 

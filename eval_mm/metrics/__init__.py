@@ -13,20 +13,23 @@ correct when any gold matches, "best" = the best gold counts):
 | `ccocr_f1_micro` | ccocr | - | F1 of pooled counts; `extra.macro` |
 | `rougel`, `rougel_neologdn` | rouge | - | mean of per-sample F x100 (scale 1) |
 | `jdocqa_acc_legacy` | jdocqa | `answer_type` (0-3) | mean over all; `extra.per_type` |
-| `jdocqa_closed_acc`, `jdocqa_open_bleu` | jdocqa | `answer_type` | mean over types 0-2 / type 3; `extra.not_applicable`, `unparsed` |
-| `mecha_acc_legacy`, `mecha_acc` | mecha | `options` (rotated), `rotation`, `base_id`, `answer_type`, `has_background` (or `background_text`) | pooled mean; `extra.groups` (Factoid, Non-Factoid, with/without_background, rot_i, rot_i/...), `unparsed`, `reasons` |
+| `jdocqa_closed_acc`, `jdocqa_open_bleu` | jdocqa | `answer_type` | mean over types 0-2 / type 3; `extra.not_applicable`; closed: `unparsed`, `ambiguous` (+ `_share`) |
+| `mecha_acc_legacy`, `mecha_acc` | mecha | `options` (rotated), `rotation`, `base_id`, `answer_type`, `has_background` (or `background_text`) | pooled mean; `extra.groups` (Factoid, Non-Factoid, with/without_background, rot_i, rot_i/...); strict: `unparsed`, `ambiguous` (+ `_share`), `reasons` |
 | `mecha_circular_acc` | mecha | as above; rotation/base also parsed from `<base>_rot<i>` ids | mean over base questions with all rotations; `extra.incomplete` |
-| `cvqa_acc_legacy`, `cvqa_acc` | cvqa | `options` (strict) | mean; `extra.unparsed`, `reasons` |
-| `jic_acc_legacy`, `jic_acc` | jic | `domain`, `category_set` (strict) | macro over domains; `extra.domains`, `micro`, `domain_none` |
-| `jmmmu_acc`, `jmmmu_acc_legacy`, `jmmmu_acc_legacy_random` | jmmmu | `question_type`, `options`, `subject` (or id `test_<Subject>_<n>`) | micro; `extra.ca`, `cs`, `subjects`, `domains`, `mc_unparsed` (+ `seed`, `random_picks`) |
+| `cvqa_acc_legacy`, `cvqa_acc` | cvqa | `options` (strict) | mean; strict: `extra.unparsed`, `ambiguous` (+ `_share`), `reasons` |
+| `jic_acc_legacy`, `jic_acc` | jic | `domain`, `category_set` (strict) | macro over domains; `extra.domains`, `micro`, `domain_none`; strict: `unparsed`, `ambiguous` (+ `_share`) |
+| `jmmmu_acc`, `jmmmu_acc_legacy`, `jmmmu_acc_legacy_random` | jmmmu | `question_type`, `options`, `subject` (or id `test_<Subject>_<n>`) | micro; `extra.ca`, `cs`, `subjects`, `domains`, `mc_unparsed` (+ `seed`, `random_picks`); strict: `unparsed`, `ambiguous` (+ `_share`), `mc_reasons` |
 
 Unscored reasons: `no_reference` (empty reference list), `no_options`, `no_answer_type`,
 `no_category_set`, `gold_not_yes_no`; `not_applicable` items are moved out of the unscored
-counts into `extra["not_applicable"]`. Unparsed multiple-choice answers are wrong (0), never
-unscored, and counted.
+counts into `extra["not_applicable"]`. Unparsed and ambiguous answers of the strict readers are
+wrong (0), never unscored, and counted (`unparsed`, `ambiguous` and their shares). The strict
+rules, with examples and the differences from legacy: `docs/metrics.md`.
 
 Pure building blocks for other code: `normalize` (the §1 normalisers, defined once),
-`choice` (MC extraction `extract_legacy` / `extract_strict`), `open_answer` (JMMMU open
-parsing), `judge_parsing` (1-5 and Heron judge reply parsers) and `heron` (Heron relative-score
-aggregation) — the judge scorers themselves live in `eval_mm.judges`.
+`choice` (MC extraction `extract_legacy` / `extract_strict`; strict rules in `choice_strict`,
+`choice_mentions`), `open_answer` (legacy JMMMU open parsing), `open_strict` (strict open answers),
+`numbers`, `yesno` and `answer_text` (what the strict readers share), `judge_parsing` (1-5 and
+Heron judge reply parsers) and `heron` (Heron relative-score aggregation) — the judge scorers
+themselves live in `eval_mm.judges`.
 """

@@ -33,6 +33,7 @@ from __future__ import annotations
 import contextlib
 import itertools
 import json
+import sys
 import threading
 import time
 from collections import Counter
@@ -82,6 +83,11 @@ class _Server(ThreadingHTTPServer):
     daemon_threads = True
     request_queue_size = 512  # listen backlog: many clients connect at once
 
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        # A client killed mid-request (the tests' SIGKILLs) resets its connections.
+        if not isinstance(sys.exc_info()[1], (ConnectionError, TimeoutError)):
+            super().handle_error(request, client_address)
+
 
 class FakeOpenAI:
     def __init__(
@@ -98,6 +104,9 @@ class FakeOpenAI:
         self.batch_polls = batch_polls  # retrieves before a batch completes
         self.batch_expire = False  # a batch ends "expired" with only half of its lines done
         self.batch_fail_ids: set[str] = set()  # custom_ids that land in the error file
+        # When set, chat requests with another key get a 401 whose message echoes the key
+        # they sent (as some servers do: nothing the harness writes may contain it).
+        self.api_key: str | None = None
         self.rules: list[tuple[str, Reply]] = []
         self.faults: list[Fault] = []
         self.requests: list[dict[str, Any]] = []  # every request: method, path, headers, body
@@ -194,6 +203,13 @@ class FakeOpenAI:
     def completion(self, body: dict[str, Any]) -> dict[str, Any]:
         n = int(body.get("n") or 1)
         texts = [self.reply_text(body, k) for k in range(n)]
+        # A reply longer than max_tokens (4 characters a token) is cut, as a real server does.
+        limit = body.get("max_completion_tokens") or body.get("max_tokens")
+        finish = ["stop"] * n
+        if isinstance(limit, int):
+            for k, t in enumerate(texts):
+                if len(t) // 4 + 1 > limit:
+                    texts[k], finish[k] = t[: limit * 4], "length"
         prompt_tokens = (
             sum(len(str(m.get("content", ""))) for m in body.get("messages", [])) // 4 + 1
         )
@@ -208,7 +224,7 @@ class FakeOpenAI:
                 {
                     "index": k,
                     "message": {"role": "assistant", "content": t},
-                    "finish_reason": "stop",
+                    "finish_reason": finish[k],
                     "logprobs": None,
                 }
                 for k, t in enumerate(texts)
@@ -289,6 +305,11 @@ class _Handler(BaseHTTPRequestHandler):
         fake = self.fake
         body = json.loads(raw)
         self._log("chat", body)
+        given = str(self.headers.get("Authorization", "")).removeprefix("Bearer ")
+        if fake.api_key is not None and given != fake.api_key:
+            error = {"message": f"Incorrect API key provided: {given}", "code": "invalid_api_key"}
+            self._send(401, {"error": {**error, "type": "invalid_request_error"}})
+            return
         headers: dict[str, str] = {}
         bucket = fake._bucket
         if bucket is not None:
