@@ -18,7 +18,6 @@ from eval_mm.store import (
     SUMMARY,
     find_runs,
     read_json,
-    read_jsonl,
     read_scores,
 )
 
