@@ -153,9 +153,6 @@ def test_false_alarms_at_most_nominal_in_200_same_distribution_trials(
     assert len(result.comparisons) == trials
     alarms = len(result.regressions)
     assert alarms <= trials * 0.05, f"{alarms} false alarms in {trials} trials"
-    # With Holm over the 200 metrics the family-wise rate holds too: no alarm at all here.
-    assert not run_gate(tmp_path / "base", tmp_path / "cand",
-                        GateConfig(resamples=1000, kinds=cfg.kinds)).regressions
 
 
 def test_a_non_finite_score_is_a_data_error_not_a_silent_pass(tmp_path: Path) -> None:
