@@ -1,90 +1,144 @@
-"""Leaderboard speed: 200 models x 25 task metrics, page load to rendered table in Chromium.
+"""Leaderboard speed against a bare one-widget Streamlit app, measured in the same run.
 
-    .venv/bin/python benchmarks/leaderboard.py [--models 200] [--tasks 5] [--metrics 5]
+    .venv/bin/python benchmarks/leaderboard.py [--models 200] [--tasks 10] [--visits 7]
 
-Generates a synthetic store (models x tasks x metrics-per-task numbers), serves it with
-`eval-mm leaderboard` on 127.0.0.1, and times, in Debian's headless Chromium, from
-navigation start to the moment the data grid holds the expected first cell. The first
-visit includes the server's cold load of the store; later visits hit the cache.
-Goal: under 2 s for a warm visit. Prints numbers, asserts nothing.
+Generates a 200-model board (models x tasks runs, a primary and a legacy metric per task),
+serves it with `eval-mm leaderboard` and, beside it with the same server options, a bare
+app holding one selectbox. In Debian's headless Chromium it times, from navigation start,
+until the board's table has its first number, or until the bare app's widget is drawn:
+
+- cold: the first visit after each server became healthy (a new browser);
+- warm: later visits, alternating between the two apps, in one browser whose HTTP cache
+  is warm (a returning user), and again each in a fresh browser context (a new user).
+
+Also printed: server start-up (spawn to healthy; the leaderboard indexes the store then,
+with an empty and with a filled index cache) and the data layer alone. Goals: warm median
+at most 1.3x the bare app's, cold at most 2x. Prints numbers, asserts nothing.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import statistics
 import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from eval_mm.leaderboard.entries import all_entries  # noqa: E402
-from eval_mm.leaderboard.reference import default_reference_dirs, load_reference  # noqa: E402
-from eval_mm.leaderboard.runs import load_runs  # noqa: E402
+from eval_mm.cli.leaderboard import streamlit_options  # noqa: E402
+from eval_mm.leaderboard.index import StoreIndex  # noqa: E402
 from eval_mm.leaderboard.synthetic import benchmark_store  # noqa: E402
-from eval_mm.leaderboard.table import Filters, apply_filters, build_table  # noqa: E402
-from tests.leaderboard.browser import chromium, serve  # noqa: E402
+from tests.leaderboard.browser import chromium, free_port, serve_command  # noqa: E402
 
-CELL = '[data-testid="stDataFrame"] td'
+BARE_APP = 'import streamlit as st\n\nst.selectbox("Model", ["a", "b", "c"])\n'
+TABLE = "table.lb td[data-col]"
+WIDGET = '[data-testid="stSelectbox"]'
+VIEWPORT = {"width": 1600, "height": 1000}
 
 
-def visit(browser: object, url: str, shot: Path | None = None) -> tuple[float, float]:
-    """Seconds from navigation to (the app's first widget, the rendered table)."""
-    page = browser.new_page(viewport={"width": 1600, "height": 1000})  # type: ignore[attr-defined]
+def visit(context: Any, url: str, selector: str) -> float:
+    page = context.new_page()
     t0 = time.perf_counter()
     page.goto(url + "/", wait_until="commit")
-    page.wait_for_selector('[data-testid="stSidebar"] [data-testid="stRadio"]', timeout=120_000)
-    shell = time.perf_counter() - t0
-    # Rendered = the grid's canvas is drawn and its first model cell exists.
-    page.wait_for_selector('[data-testid="stDataFrame"] canvas', timeout=120_000)
-    page.wait_for_function(
-        f"() => Array.from(document.querySelectorAll('{CELL}')).some(td => "
-        "td.textContent.startsWith('org-'))", timeout=120_000)
+    page.wait_for_selector(selector, timeout=120_000)
     elapsed = time.perf_counter() - t0
-    if shot is not None:
-        page.screenshot(path=str(shot))
     page.close()
-    return shell, elapsed
+    return elapsed
+
+
+def fresh_visit(browser: Any, url: str, selector: str) -> float:
+    context = browser.new_context(viewport=VIEWPORT)
+    try:
+        return visit(context, url, selector)
+    finally:
+        context.close()
+
+
+def started(cmd: list[str], port: int, log: Path) -> tuple[Any, float]:
+    t0 = time.perf_counter()
+    cm = serve_command(cmd, port, log, timeout=600)
+    url = cm.__enter__()
+    return (cm, url), time.perf_counter() - t0
+
+
+def summary(name: str, xs: list[float]) -> str:
+    return (f"{name}: median {statistics.median(xs):.2f} s (min {min(xs):.2f}, "
+            f"max {max(xs):.2f}, n={len(xs)})")
 
 
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--models", type=int, default=200)
-    ap.add_argument("--tasks", type=int, default=5)
-    ap.add_argument("--metrics", type=int, default=5, help="metrics per task")
-    ap.add_argument("--visits", type=int, default=5)
-    ap.add_argument("--screenshot", type=Path, default=None)
+    ap.add_argument("--tasks", type=int, default=10)
+    ap.add_argument("--visits", type=int, default=7)
     args = ap.parse_args()
-    with tempfile.TemporaryDirectory() as tmp:
-        store = Path(tmp) / "results"
+    with tempfile.TemporaryDirectory() as tmp_s:
+        tmp = Path(tmp_s)
+        os.environ["EVAL_MM_CACHE_DIR"] = str(tmp / "cache")
+        store = tmp / "results"
         t = time.perf_counter()
-        benchmark_store(store, args.models, args.tasks, args.metrics)
-        print(f"generated {args.models} models x {args.tasks * args.metrics} task metrics "
-              f"({args.models * args.tasks} runs) in {time.perf_counter() - t:.1f} s")
+        benchmark_store(store, args.models, args.tasks)
+        print(f"generated {args.models} models x {args.tasks} tasks ({args.models * args.tasks} "
+              f"runs, 2 metrics each) in {time.perf_counter() - t:.1f} s")
+
         t = time.perf_counter()
-        loaded = load_runs(store)
-        ref, _ = load_reference(default_reference_dirs(store))
-        entries, _ = all_entries(loaded.runs, ref)
-        t_load = time.perf_counter() - t
+        snap = StoreIndex(store, max_age=1e9).current()
+        t_build = time.perf_counter() - t
         t = time.perf_counter()
-        table = build_table(apply_filters(entries, Filters()))
-        t_table = time.perf_counter() - t
-        print(f"data layer: load store {t_load:.2f} s, build table {t_table:.2f} s "
-              f"({table.frame.shape[0]} rows x {table.frame.shape[1]} columns incl. published)")
-        with serve(store, Path(tmp) / "server.log") as url, chromium() as browser:
-            cold = visit(browser, url)
-            warm = [visit(browser, url, args.screenshot if i == 0 else None)
-                    for i in range(args.visits)]
-        print(f"browser, first visit (cold server cache): table {cold[1]:.2f} s "
-              f"(app shell {cold[0]:.2f} s)")
-        tables = [w[1] for w in warm]
-        shells = [w[0] for w in warm]
-        print(f"browser, warm visits: table median {statistics.median(tables):.2f} s, "
-              f"min {min(tables):.2f} s, max {max(tables):.2f} s  (goal < 2 s); "
-              f"app shell alone median {statistics.median(shells):.2f} s")
+        StoreIndex(store, max_age=1e9).current()
+        t_cached = time.perf_counter() - t
+        print(f"data layer: index from scratch {t_build:.2f} s, from its cache {t_cached:.2f} s "
+              f"({len(snap.runs)} runs, {len(snap.boards)} boards)")
+        for p in (tmp / "cache").rglob("*.pkl"):
+            p.unlink()  # the server below starts with an empty cache
+
+        (tmp / "bare.py").write_text(BARE_APP, encoding="utf-8")
+        bare_port, lb_port = free_port(), free_port()
+        bare_cmd = [sys.executable, "-m", "streamlit", "run", str(tmp / "bare.py"),
+                    *streamlit_options(bare_port, "127.0.0.1")]
+        lb_cmd = [sys.executable, "-m", "eval_mm.cli.main", "leaderboard",
+                  "--results-dir", str(store), "--port", str(lb_port)]
+        bare, bare_start = started(bare_cmd, bare_port, tmp / "bare.log")
+        board, lb_start = started(lb_cmd, lb_port, tmp / "lb.log")
+        try:
+            with chromium() as browser:
+                cold_bare = fresh_visit(browser, bare[1], WIDGET)
+                cold_lb = fresh_visit(browser, board[1], TABLE)
+                context = browser.new_context(viewport=VIEWPORT)
+                warm_bare, warm_lb = [], []
+                visit(context, bare[1], WIDGET)  # fill the HTTP cache of this browser
+                visit(context, board[1], TABLE)
+                for _ in range(args.visits):
+                    warm_bare.append(visit(context, bare[1], WIDGET))
+                    warm_lb.append(visit(context, board[1], TABLE))
+                context.close()
+                new_bare, new_lb = [], []
+                for _ in range(args.visits):
+                    new_bare.append(fresh_visit(browser, bare[1], WIDGET))
+                    new_lb.append(fresh_visit(browser, board[1], TABLE))
+        finally:
+            board[0].__exit__(None, None, None)
+        # A restart of the leaderboard on the unchanged store: the index comes from the cache.
+        board2, lb_restart = started(lb_cmd, lb_port, tmp / "lb2.log")
+        board2[0].__exit__(None, None, None)
+        bare[0].__exit__(None, None, None)
+
+    print(f"server start-up: bare app {bare_start:.2f} s; leaderboard {lb_start:.2f} s with an "
+          f"empty index cache, {lb_restart:.2f} s restarted on the unchanged store")
+    print(f"cold (first visit, new browser): bare {cold_bare:.2f} s, leaderboard table "
+          f"{cold_lb:.2f} s -> ratio {cold_lb / cold_bare:.2f} (goal <= 2)")
+    print(summary("warm, returning browser, bare app", warm_bare))
+    print(summary("warm, returning browser, leaderboard table", warm_lb))
+    ratio = statistics.median(warm_lb) / statistics.median(warm_bare)
+    print(f"  -> warm ratio {ratio:.2f} (goal <= 1.3)")
+    print(summary("warm server, new browser context, bare app", new_bare))
+    print(summary("warm server, new browser context, leaderboard table", new_lb))
+    print(f"  -> ratio {statistics.median(new_lb) / statistics.median(new_bare):.2f}")
 
 
 if __name__ == "__main__":

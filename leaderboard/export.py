@@ -1,8 +1,10 @@
-"""Exports of the current overview table: CSV (full precision), Markdown and LaTeX (2 dp)."""
+"""Exports of the current board view: CSV (full precision), Markdown and LaTeX (2 dp)."""
 
 from __future__ import annotations
 
 import pandas as pd
+
+from eval_mm.leaderboard.table import BoardView
 
 DECIMALS = 2
 
@@ -58,6 +60,28 @@ def to_latex(df: pd.DataFrame) -> str:
     return "\n".join(lines) + "\n"
 
 
-def export_frame(df: pd.DataFrame) -> pd.DataFrame:
-    """The table as exported: the row label becomes a normal first column."""
-    return df.reset_index()
+def view_frame(view: BoardView, full: bool = False) -> pd.DataFrame:
+    """Rank, model, size, one column per shown (task, metric), the average; with `full`
+    also n and the CI bounds of every cell that has them."""
+    records = []
+    for m in view.models:
+        rank = view.rank.get(m.key)
+        rec: dict[str, object] = {"Rank": "" if rank is None else str(rank), "Model": m.key,
+                                  "Params (B)": m.info.params_b}
+        for c in view.columns:
+            label = f"{c.short} ({c.metric})"
+            cell = view.board.cell(m.key, c.key)
+            rec[label] = cell.value if cell is not None else None
+            if full:
+                rec[f"{label} n"] = cell.n if cell is not None else None
+                rec[f"{label} CI low"] = cell.ci[0] if cell is not None and cell.ci else None
+                rec[f"{label} CI high"] = cell.ci[1] if cell is not None and cell.ci else None
+        if view.average:
+            rec["Average"] = view.average.get(m.key)
+        records.append(rec)
+    df = pd.DataFrame.from_records(records)
+    if full:  # drop n / CI columns that are empty throughout (published boards)
+        empty = [c for c in df.columns if str(c).endswith((" n", " CI low", " CI high"))
+                 and df[c].isna().all()]
+        df = df.drop(columns=empty)
+    return df

@@ -1,7 +1,10 @@
-"""Loading run folders of the result store, tolerating half-written and corrupt files.
+"""Reading run folders of the result store: cards and summaries (the per-sample files are
+read by `runfiles`; nothing else in the leaderboard opens a run folder).
 
-A run that cannot be read is skipped and described in `LoadResult.warnings`; the
-leaderboard shows those warnings instead of crashing.
+The protocol of a local number (what must match for two numbers to share a column) is
+derived from the run card and summary in one function, `column_protocol`. A run that
+cannot be read is skipped and described in `LoadResult.warnings`, so the leaderboard shows
+warnings instead of crashing.
 """
 
 from __future__ import annotations
@@ -13,7 +16,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from eval_mm.store import CARD, SUMMARY, find_runs, read_json
+from eval_mm.leaderboard.taskinfo import full_size
+from eval_mm.store import CARD, SUMMARY, read_json
 
 JUDGE_METRIC_PREFIXES = ("heron_rel", "judge_1to5")
 
@@ -25,10 +29,16 @@ class JudgeInfo:
     model: str
     prompt_version: str
     runs: str = "?"  # judge runs averaged per item (and the mode when not independent)
+    endpoint: str = ""  # where the judge was asked, when not OpenAI's API
+
+    @property
+    def who(self) -> str:
+        """The judge model, with its endpoint when that is not OpenAI's API."""
+        return f"{self.model} at {self.endpoint}" if self.endpoint else self.model
 
     @property
     def label(self) -> str:
-        return f"judge {self.model} ×{self.runs}, prompt {self.prompt_version}"
+        return f"judge {self.who} ×{self.runs}, prompt {self.prompt_version}"
 
 
 @dataclass(frozen=True)
@@ -39,6 +49,16 @@ class Run:
     rel: str  # path relative to the results folder, for display
     card: dict[str, Any]
     summary: dict[str, Any]
+
+    def read_card(self) -> dict[str, Any]:
+        """The whole run card, read from the folder now."""
+        card = read_json(self.path / CARD)
+        return card if isinstance(card, dict) else {}
+
+    def read_summary(self) -> dict[str, Any]:
+        """The whole summary (breakdowns, extras), read from the folder now."""
+        summary = read_json(self.path / SUMMARY)
+        return summary if isinstance(summary, dict) else {}
 
     @property
     def model(self) -> dict[str, Any]:
@@ -86,33 +106,72 @@ class Run:
                 return sc
         return {}
 
+    def fingerprint(self, metric_id: str) -> dict[str, Any] | None:
+        """The scorer fingerprint of the number the summary reports for `metric_id` (metric
+        version, judge, prompt, ...); None for runs scored before fingerprints existed."""
+        fp = (self.metrics.get(metric_id) or {}).get("fingerprint")
+        found = (self.summary.get("scorers") or {}).get(fp) if isinstance(fp, str) else None
+        return found if isinstance(found, dict) else None
+
     def metric_version(self, metric_id: str) -> str:
+        fp = self.fingerprint(metric_id)
+        if fp is not None and fp.get("version") is not None:
+            return str(fp["version"])
         return str(self.scorer(metric_id).get("version") or "?")
 
     def metric_kind(self, metric_id: str) -> str:
         kind = self.scorer(metric_id).get("kind")
         if kind:
             return str(kind)
+        fp = self.fingerprint(metric_id)
+        if fp is not None:
+            return "judge" if isinstance(fp.get("judge"), dict) else "unknown"
         return "judge" if metric_id.startswith(JUDGE_METRIC_PREFIXES) else "unknown"
 
     def judge(self, metric_id: str) -> JudgeInfo | None:
-        """The judge of a judged metric; None for metrics no LLM judged."""
+        """The judge of a judged metric; None for metrics no LLM judged. From the scorer
+        fingerprint when the summary has one, else from the card's judge record."""
+        fp = self.fingerprint(metric_id)
+        if fp is not None and isinstance(fp.get("judge"), dict):
+            return judge_from_fingerprint(fp)
         if self.metric_kind(metric_id) != "judge":
             return None
         return judge_info(self.card.get("judge"), self.metrics.get(metric_id) or {}, metric_id)
 
     @property
+    def samples(self) -> int | None:
+        """Samples selected for the run (all of them, scored or not)."""
+        for counts in (self.card.get("counts"), self.summary.get("counts")):
+            if isinstance(counts, dict) and isinstance(counts.get("samples"), int):
+                return int(counts["samples"])
+        return None
+
+    @property
+    def full_size(self) -> int | None:
+        return full_size(self.task_id, self.task)
+
+    @property
     def subset(self) -> str | None:
-        """Set when only part of the task was evaluated (limit, id list or a shard)."""
+        """Why only part of the task was evaluated (limit, id list, shard, or a data copy
+        with fewer samples than the benchmark); None for a complete run."""
         sel = self.card.get("selection") or {}
         parts = []
         if sel.get("limit"):
-            parts.append(f"limit {sel['limit']}")
+            parts.append(f"--limit {sel['limit']}")
         if sel.get("sample_ids_given"):
-            parts.append("id list")
+            parts.append("--sample-ids list")
         if (sel.get("num_shards") or 1) > 1:
             parts.append(f"shard {sel.get('shard_index')}/{sel.get('num_shards')}")
+        n, full = self.samples, self.full_size
+        if n is not None and full is not None and n < full:
+            data = (self.task.get("data") or {}) if isinstance(self.task, dict) else {}
+            where = " (local --data copy)" if data.get("source") == "local" else ""
+            parts.append(f"{n:,} of {full:,} samples{where}")
         return ", ".join(parts) or None
+
+    @property
+    def profile(self) -> str:
+        return str(self.card.get("generation_profile") or "default")
 
     @property
     def updated(self) -> str:
@@ -129,6 +188,19 @@ def _first(d: dict[str, Any], keys: tuple[str, ...]) -> str | None:
 
 _MODEL_KEYS = ("model", "judge_model", "requested_model", "model_id", "id")
 _PROMPT_KEYS = ("prompt_version", "version", "prompt", "prompt_id", "judge_prompt")
+
+
+def judge_from_fingerprint(fp: dict[str, Any]) -> JudgeInfo:
+    """Judge model, endpoint, runs and prompt version of a judged scorer's fingerprint."""
+    judge, prompt = fp["judge"], fp.get("prompt") or {}
+    runs = str(judge.get("runs", "?"))
+    mode = judge.get("mode")
+    if isinstance(mode, str) and mode not in ("independent", "single"):
+        runs += f" {mode}-mode"
+    endpoint = str(judge.get("endpoint") or "")
+    return JudgeInfo(str(judge.get("model") or "unknown"),
+                     str(prompt.get("version") or "unknown"), runs,
+                     "" if endpoint in ("", "api.openai.com") else endpoint)
 
 
 def judge_info(card_judge: Any, metric: dict[str, Any], metric_id: str) -> JudgeInfo:
@@ -200,12 +272,90 @@ def load_run(folder: Path, root: Path) -> tuple[Run | None, list[str]]:
             warnings.append(f"{rel}: {problem}; metric skipped")
             del metrics[name]
     summary = {**summary, "metrics": metrics}
-    return Run(folder, rel, card, summary), warnings
+    return Run(folder, rel, _slim_card(card), _slim_summary(summary)), warnings
 
 
-def load_runs(root: Path) -> LoadResult:
+_CARD_KEYS = ("config_id", "status", "updated", "model", "generation_profile", "selection",
+              "counts", "scorers", "judge")
+_TASK_KEYS = ("id", "version", "prompt_variant", "options", "data")
+_METRIC_KEYS = ("value", "ci_low", "ci_high", "n", "unscored", "scale", "fingerprint")
+
+
+def _slim_card(card: dict[str, Any]) -> dict[str, Any]:
+    """What the boards read of a run card; the views that show the whole card read it from
+    the folder (`Run.read_card`). Keeps the index small and fast to load."""
+    out = {k: card[k] for k in _CARD_KEYS if k in card}
+    task = card.get("task")
+    if isinstance(task, dict):
+        out["task"] = {k: task[k] for k in _TASK_KEYS if k in task}
+        if isinstance(task.get("data"), dict):
+            out["task"]["data"] = {k: task["data"].get(k) for k in ("source", "rows")}
+    model = card.get("model")
+    if isinstance(model, dict):
+        out["model"] = {k: model[k] for k in ("id", "hf_id", "debug", "note", "revision")
+                        if k in model}
+    return out
+
+
+def _slim_summary(summary: dict[str, Any]) -> dict[str, Any]:
+    drop = ("metrics", "by_fingerprint", "scorers")
+    out = {k: v for k, v in summary.items() if k not in drop}
+    used = {m.get("fingerprint") for m in summary["metrics"].values() if isinstance(m, dict)}
+    scorers = summary.get("scorers")
+    if isinstance(scorers, dict):
+        out["scorers"] = {fp: v for fp, v in scorers.items() if fp in used}
+    metrics = {}
+    for name, m in summary["metrics"].items():
+        slim = {k: m[k] for k in _METRIC_KEYS if k in m}
+        judge = (m.get("extra") or {}).get("judge") if isinstance(m.get("extra"), dict) else None
+        if isinstance(judge, dict):
+            slim["extra"] = {"judge": judge}
+        metrics[name] = slim
+    out["metrics"] = metrics
+    return out
+
+
+Signature = tuple[int, int] | None  # (mtime_ns, size) of a file; None when absent
+
+
+def _signature(path: str) -> Signature:
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return (st.st_mtime_ns, st.st_size)
+
+
+def scan_store(root: Path) -> dict[str, tuple[Signature, Signature]]:
+    """Run folder -> signatures of its card and summary, for every run below `root`.
+
+    A folder is a run when it holds run.json; it is not entered further, so a run's images
+    and scores cost nothing however many there are, and the check is one stat per file."""
+    out: dict[str, tuple[Signature, Signature]] = {}
+    stack = [str(root)]
+    while stack:
+        folder = stack.pop()
+        card = _signature(os.path.join(folder, CARD))
+        if card is not None:
+            out[folder] = (card, _signature(os.path.join(folder, SUMMARY)))
+            continue
+        try:
+            with os.scandir(folder) as it:
+                stack.extend(e.path for e in it
+                             if not e.name.startswith(".") and e.is_dir(follow_symlinks=False))
+        except OSError:
+            continue
+    return dict(sorted(out.items()))
+
+
+def scan_runs(root: Path) -> list[Path]:
+    """Run folders (holding run.json) below `root`, sorted."""
+    return [Path(p) for p in scan_store(root)]
+
+
+def load_runs(root: Path, folders: list[Path] | None = None) -> LoadResult:
     out = LoadResult()
-    for folder in find_runs(root):
+    for folder in scan_runs(root) if folders is None else folders:
         run, warnings = load_run(folder, root)
         out.warnings.extend(warnings)
         if run is not None:
@@ -213,15 +363,46 @@ def load_runs(root: Path) -> LoadResult:
     return out
 
 
-def store_fingerprint(root: Path) -> tuple[tuple[str, int, int], ...]:
-    """Sizes and mtimes of every card and summary: a cache key that changes with the store."""
-    items = []
-    for folder in find_runs(root):
-        for name in (CARD, SUMMARY):
-            p = folder / name
-            try:
-                st = p.stat()
-            except OSError:
-                continue
-            items.append((str(p), st.st_mtime_ns, st.st_size))
-    return tuple(items)
+# --- the protocol of a local number ----------------------------------------------------
+
+@dataclass(frozen=True)
+class Protocol:
+    """What makes two local numbers of a task comparable: same task version and prompt
+    variant, same metric version, same judge (model, runs, prompt) and generation profile.
+
+    `column_key` identifies a column of a board; `board_key` the board a judged number
+    belongs to (numbers no judge made fit every board of their generation profile)."""
+
+    task: str
+    task_version: str
+    prompt_variant: str
+    metric: str
+    metric_version: str
+    judge: JudgeInfo | None
+    profile: str
+
+    @property
+    def column_key(self) -> str:
+        prompt = self.judge.prompt_version if self.judge else ""
+        return "|".join((self.task, self.task_version, self.prompt_variant, self.metric,
+                         self.metric_version, prompt))
+
+    @property
+    def board_key(self) -> tuple[str, str | None, str | None]:
+        if self.judge is None:
+            return (self.profile, None, None)
+        return (self.profile, self.judge.who, self.judge.runs)
+
+
+def column_protocol(run: Run, metric_id: str) -> Protocol:
+    """The protocol of `metric_id` in `run`, from its run card and summary (the one place
+    that knows where the card records it)."""
+    return Protocol(
+        task=run.task_id,
+        task_version=str(run.task.get("version") or run.summary.get("task_version") or "?"),
+        prompt_variant=str(run.task.get("prompt_variant") or "default"),
+        metric=metric_id,
+        metric_version=run.metric_version(metric_id),
+        judge=run.judge(metric_id),
+        profile=run.profile,
+    )

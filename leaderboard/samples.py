@@ -6,7 +6,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from eval_mm.store import PREDICTIONS, SAMPLES, contained, read_jsonl, reported_scores
+from eval_mm.leaderboard.runfiles import read_records, reported_score_files
+from eval_mm.store import PREDICTIONS, SAMPLES, contained
 
 
 @dataclass
@@ -19,6 +20,13 @@ class SampleView:
     images: list[Path]
     metadata: dict[str, Any]
     scores: dict[str, dict[str, Any]] = field(default_factory=dict)  # metric -> score record
+    has_prediction: bool = True  # False: no readable line in predictions.jsonl
+
+    @property
+    def failed(self) -> bool:
+        """A generation error, or a score that could not be computed."""
+        return self.error is not None or any(
+            (rec or {}).get("value") is None for rec in self.scores.values())
 
     def value(self, metric: str) -> float | None:
         v = (self.scores.get(metric) or {}).get("value")
@@ -56,12 +64,18 @@ def _image_paths(run_dir: Path, names: list[Any]) -> list[Path]:
 
 
 def load_samples(run_dir: Path) -> tuple[list[SampleView], list[str]]:
-    """All samples of a run joined with predictions and every metric's scores."""
+    """All samples of a run joined with predictions and every metric's scores, plus a
+    warning for each file with torn or unreadable lines (the rest is still shown)."""
     warnings: list[str] = []
-    records = read_jsonl(run_dir / SAMPLES)
+    read = read_records(run_dir / SAMPLES)
+    records = read.records
     if not records:
         warnings.append(f"{run_dir.name}: samples.jsonl is missing or empty")
-    preds = {r["id"]: r for r in read_jsonl(run_dir / PREDICTIONS) if "id" in r}
+    pred_read = read_records(run_dir / PREDICTIONS)
+    for name, r in ((SAMPLES, read), (PREDICTIONS, pred_read)):
+        if (problem := r.problem(name)) is not None:
+            warnings.append(problem + _advice(name))
+    preds = {str(r["id"]): r for r in pred_read.records if "id" in r}
     views: dict[str, SampleView] = {}
     for rec in records:
         sid = str(rec.get("id"))
@@ -71,15 +85,42 @@ def load_samples(run_dir: Path) -> tuple[list[SampleView], list[str]]:
             question=question_text(rec),
             references=[str(r) for r in rec.get("references") or []],
             prediction=None if pred.get("output") is None else str(pred.get("output")),
-            error=pred.get("error"),
+            error=None if pred.get("error") is None else str(pred.get("error")),
             images=_image_paths(run_dir, list(rec.get("images") or [])),
             metadata=dict(rec.get("metadata") or {}),
+            has_prediction=sid in preds,
         )
-    for metric, by_id in reported_scores(run_dir).items():
-        for sid, score in by_id.items():
+    for metric, path in reported_score_files(run_dir).items():
+        got = read_records(path)
+        if (problem := got.problem(str(path.relative_to(run_dir)))) is not None:
+            warnings.append(problem + _advice("scores"))
+        for rec in got.records:
+            sid = str(rec.get("id"))
             if sid in views:
-                views[sid].scores[str(score.get("metric") or metric)] = score
+                views[sid].scores[str(rec.get("metric") or metric)] = rec
+    missing = sum(1 for v in views.values() if not v.has_prediction)
+    if preds and missing:
+        warnings.append(f"{missing} sample(s) have no readable prediction; they are shown as "
+                        "'(no prediction stored)'")
     return list(views.values()), warnings
+
+
+def _advice(name: str) -> str:
+    if name == PREDICTIONS:
+        return ("; rerun the same `eval-mm run` command to regenerate the samples whose "
+                "predictions were lost")
+    if name == "scores":
+        return "; `eval-mm score RUN` rescores them"
+    return ""
+
+
+def disagree(a: SampleView, b: SampleView | None, metric: str | None) -> bool:
+    """Whether two runs' scores of one sample differ on `metric` (on any metric both
+    scored when None). A sample only one run has counts as a disagreement."""
+    if b is None:
+        return True
+    metrics = [metric] if metric else sorted(set(a.scores) & set(b.scores))
+    return any(a.value(m) != b.value(m) for m in metrics)
 
 
 def filter_samples(
@@ -89,11 +130,20 @@ def filter_samples(
     high: float | None = None,
     search: str = "",
     include_unscored: bool = True,
+    *,
+    other: dict[str, SampleView] | None = None,
+    disagreements: bool = False,
+    failures_only: bool = False,
+    only_id: str | None = None,
 ) -> list[SampleView]:
-    """Samples whose `metric` value lies in [low, high] and whose text contains `search`."""
+    """Samples whose `metric` value lies in [low, high] and whose text contains `search`;
+    with `other` (a second run by id), optionally only where the two disagree, and only
+    where either failed (generation error or unscored)."""
     out = []
     needle = search.lower().strip()
     for s in samples:
+        if only_id is not None and s.id != only_id:
+            continue
         if metric:
             v = s.value(metric)
             if v is None:
@@ -101,6 +151,11 @@ def filter_samples(
                     continue
             elif (low is not None and v < low) or (high is not None and v > high):
                 continue
+        twin = other.get(s.id) if other is not None else None
+        if disagreements and other is not None and not disagree(s, twin, metric):
+            continue
+        if failures_only and not (s.failed or (twin is not None and twin.failed)):
+            continue
         if needle and needle not in s.haystack():
             continue
         out.append(s)

@@ -5,6 +5,7 @@ Writes run folders in the store's layout with the store's own atomic writers.
 
 from __future__ import annotations
 
+import hashlib
 import random
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -58,6 +59,19 @@ def _png(path: Path, color: tuple[int, int, int]) -> None:
     img.save(path, format="PNG")
 
 
+def _fingerprint(metric: str, m: FakeMetric, judge: dict[str, Any] | None
+                 ) -> tuple[str, dict[str, Any]]:
+    """A scorer fingerprint as the scoring phase records it, and its short id."""
+    fp: dict[str, Any] = {"metric": metric, "version": m.version, "class": "Synthetic"}
+    if m.kind == "judge" and judge is not None:
+        prompt = ((judge.get("prompts") or {}).get(metric) or {}).get("version", "unknown")
+        fp["judge"] = {"model": judge.get("model"), "endpoint": judge.get("endpoint",
+                                                                          "api.openai.com"),
+                       "runs": judge.get("runs"), "mode": judge.get("mode"), "temperature": 0.0}
+        fp["prompt"] = {"version": prompt}
+    return hashlib.sha256(repr(sorted(fp.items())).encode()).hexdigest()[:12], fp
+
+
 def write_run(
     root: Path,
     model: str,
@@ -73,7 +87,12 @@ def write_run(
     config: str = "cfg-synthetic0",
     updated: str = "2025-01-01T00:00:00+00:00",
     breakdown_keys: tuple[str, ...] = (),
+    fingerprints: bool = True,
 ) -> Path:
+    """One run folder. With `fingerprints` (the store's layout since scores are kept per
+    scorer fingerprint) the summary names each number's fingerprint and the scores live in
+    `scores/<metric>/<fp>.jsonl`; without, the older `scores/<metric>.jsonl` and no
+    fingerprints."""
     folder = contained(root, slugify(model), slugify(task), config)
     folder.mkdir(parents=True, exist_ok=True)
     n = len(samples) if samples else max((m.n for m in metrics.values()), default=0)
@@ -109,6 +128,12 @@ def write_run(
             for k, m in metrics.items()
         },
     }
+    fps = {k: _fingerprint(k, m, judge) for k, m in metrics.items()} if fingerprints else {}
+    if fps:
+        summary["scorers"] = {}
+        for k, (fp_id, fp) in fps.items():
+            summary["metrics"][k]["fingerprint"] = fp_id
+            summary["scorers"][fp_id] = fp
     if samples:
         records, preds = [], []
         scores: dict[str, list[dict[str, Any]]] = {k: [] for k in metrics}
@@ -136,20 +161,68 @@ def write_run(
         atomic_write_jsonl(folder / PREDICTIONS, preds)
         for metric, recs in scores.items():
             if recs:
-                atomic_write_jsonl(folder / SCORES_DIR / f"{slugify(metric)}.jsonl", recs)
+                name = (f"{slugify(metric)}/{fps[metric][0]}.jsonl" if metric in fps
+                        else f"{slugify(metric)}.jsonl")
+                atomic_write_jsonl(folder / SCORES_DIR / name, recs)
     atomic_write_json(folder / CARD, card)
     atomic_write_json(folder / SUMMARY, summary)
     return folder
 
 
-def benchmark_store(root: Path, n_models: int = 200, n_tasks: int = 5, metrics_per_task: int = 5,
-                    seed: int = 0) -> None:
-    """`n_models` x (`n_tasks` x `metrics_per_task`) numbers, cards and summaries only."""
+# (task id, primary metric, its legacy twin, scale, judged) of a realistic board
+BOARD_TASKS = (
+    ("japanese-heron-bench", "heron_rel", "heron_rel_legacy", 1.0, True),
+    ("ja-vlm-bench-in-the-wild", "judge_1to5", "judge_1to5_legacy", 1.0, True),
+    ("ja-vg-vqa-500", "judge_1to5", "judge_1to5_legacy", 1.0, True),
+    ("jdocqa", "judge_1to5", "judge_1to5_legacy", 1.0, True),
+    ("ja-multi-image-vqa", "judge_1to5", "judge_1to5_legacy", 1.0, True),
+    ("mecha-ja", "mecha_acc", "mecha_acc_legacy", 100.0, False),
+    ("jmmmu", "jmmmu_acc", "jmmmu_acc_legacy", 100.0, False),
+    ("cvqa-ja", "cvqa_acc", "cvqa_acc_legacy", 100.0, False),
+    ("jic-vqa", "jic_acc", "jic_acc_legacy", 100.0, False),
+    ("cc-ocr-ja", "anls", "ccocr_f1", 100.0, False),
+    ("synthdog-ja", "anls", "nls", 100.0, False),
+    ("ja-word-ocr", "exact_match_nfkc", "anls", 100.0, False),
+)
+BOARD_JUDGE = {"model": "gpt-4o-2024-11-20", "runs": 5, "mode": "independent",
+               "prompts": {"heron_rel": {"version": "heron_llmjp_v2"},
+                           "heron_rel_legacy": {"version": "heron_llmjp_v2"},
+                           "judge_1to5": {"version": "judge_1to5_llmjp"},
+                           "judge_1to5_legacy": {"version": "judge_1to5_llmjp"}}}
+BOARD_MODELS = ("Qwen/Qwen2.5-VL-7B-Instruct", "google/gemma-3-12b-it", "MIL-UT/Asagi-14B",
+                "OpenGVLab/InternVL3-8B-hf", "sbintuitions/sarashina2-vision-8b")
+
+
+def board_store(root: Path, n_models: int = 20, n_tasks: int = 10, seed: int = 0) -> list[str]:
+    """A local board as a researcher's store holds it: `n_models` models (catalog models
+    first, so metadata shows) x `n_tasks` real task ids, each run over the full benchmark
+    size, judged tasks by one judge, a primary and a legacy metric per task. Cards and
+    summaries only. Returns the model ids."""
+    from eval_mm.leaderboard.taskinfo import full_size
+
     rng = random.Random(seed)
-    for i in range(n_models):
-        for t in range(n_tasks):
+    models = [*BOARD_MODELS, *(f"org-{i % 7}/model-{i:03d}" for i in range(len(BOARD_MODELS),
+                                                                           n_models))]
+    models = models[:n_models]
+    for i, model in enumerate(models):
+        skill = rng.uniform(0.2, 0.9)
+        for task, primary, legacy, scale, judged in BOARD_TASKS[:n_tasks]:
+            n = full_size(task) or 500
             metrics = {}
-            for k in range(metrics_per_task):
-                v = rng.uniform(10, 90)
-                metrics[f"metric_{k}"] = FakeMetric(round(v, 4), n=100, ci=(v - 3, v + 3))
-            write_run(root, f"org-{i % 17}/model-{i:03d}", f"task-{t:02d}", metrics)
+            for metric in (primary, legacy):
+                if scale == 1.0 and metric.startswith("judge"):
+                    v = round(1 + 4 * min(1.0, skill + rng.uniform(-0.1, 0.1)), 4)
+                    ci = (v - 0.15, v + 0.15)
+                else:
+                    v = round(100 * min(1.0, skill + rng.uniform(-0.15, 0.15)), 4)
+                    ci = (v - 3.0, v + 3.0)
+                metrics[metric] = FakeMetric(v, kind="judge" if judged else "accuracy",
+                                             scale=scale, n=n, ci=ci)
+            write_run(root, model, task, metrics, primary=primary,
+                      judge=BOARD_JUDGE if judged else None, config=f"cfg-board{i:03d}")
+    return models
+
+
+def benchmark_store(root: Path, n_models: int = 200, n_tasks: int = 10, seed: int = 0) -> None:
+    """The speed benchmark's store: a 200-model board of `n_tasks` tasks."""
+    board_store(root, n_models, n_tasks, seed)

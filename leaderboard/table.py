@@ -1,161 +1,152 @@
-"""The overview table: filters over the long frame, then models x labelled metric columns."""
+"""One board as the overview shows it: filters, primary or all metrics, rank, and an
+average over exactly the columns every shown row has."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import math
 from dataclasses import dataclass, field
 
-import numpy as np
-import pandas as pd
+from eval_mm.leaderboard.boards import PERCENT_SCALES, Board, Column, ModelRow
 
-from eval_mm.leaderboard.entries import LOCAL, PUBLISHED
-
-AVERAGE = "Average"
-AVERAGE_OVER = "Avg. over"
-META = ["Model", "Source"]
-AVERAGE_SCALES = ("0-100",)
-AVERAGE_DEFINITION = (
-    "Average = unweighted mean of the shown columns on the 0–100 scale (accuracy, F1, "
-    "ROUGE-L, ANLS ×100) that come from the row's own source (local runs, or one published "
-    "snapshot). Heron relative scores (% of the reference answer, may exceed 100) and 1–5 "
-    "judge means are left out. A row missing any of its source's columns gets no average, "
-    "so an average is never taken over a smaller set of columns; narrow the columns with "
-    "the filters to average over fewer. 'Avg. over' counts the averaged columns."
-)
+AVERAGE = "avg"
+UNKNOWN_SIZE = "unknown"
 
 
-@dataclass
-class Filters:
-    """What the overview shows. Empty sets mean 'all'."""
+@dataclass(frozen=True)
+class ViewOptions:
+    """What the overview shows of a board. Empty sets mean 'all'."""
 
-    groups: set[str] = field(default_factory=set)
-    kinds: set[str] = field(default_factory=set)
-    judges: set[str] = field(default_factory=set)
-    sources: set[str] = field(default_factory=set)
-    tasks: set[str] = field(default_factory=set)
-    show_published: bool = True
+    all_metrics: bool = False
+    search: str = ""
+    size: tuple[float, float] | None = None  # parameters, billions; None = any
+    include_unknown_size: bool = True
+    access: frozenset[str] = frozenset()  # open | api | unknown
     show_debug: bool = True
-    primary_only: bool = False
-    model_search: str = ""
+    tasks: frozenset[str] = frozenset()
+    sort: str = AVERAGE  # AVERAGE or a column key
 
     def key(self) -> str:
-        """A stable text key (sets sorted) for caching the table of these filters."""
-        return repr([(k, sorted(v) if isinstance(v, set) else v) for k, v in vars(self).items()])
-
-
-def apply_filters(entries: pd.DataFrame, f: Filters) -> pd.DataFrame:
-    keep = pd.Series(True, index=entries.index)
-    for col, wanted in (("group", f.groups), ("kind", f.kinds), ("judge", f.judges),
-                        ("source", f.sources), ("task", f.tasks)):
-        if wanted:
-            keep &= entries[col].isin(wanted)
-    if not f.show_published:
-        keep &= entries["origin"] != PUBLISHED
-    if not f.show_debug:
-        keep &= ~entries["debug"].astype(bool)
-    if f.primary_only:
-        # Published rows carry no primary flag; keep them so the toggle does not hide anchors.
-        keep &= entries["primary"].astype(bool) | (entries["origin"] == PUBLISHED)
-    if f.model_search:
-        keep &= entries["row"].str.contains(f.model_search, case=False, regex=False)
-    return entries[keep]
+        return repr(sorted((k, sorted(v) if isinstance(v, frozenset) else v)
+                           for k, v in vars(self).items()))
 
 
 @dataclass
-class Table:
-    """`frame`: Model, Source, metric columns..., Average, Avg. over (index = row label)."""
+class BoardView:
+    board: Board
+    columns: list[Column]
+    models: list[ModelRow]  # shown rows, sorted
+    values: dict[tuple[str, str], float]  # (model, column) of the shown cells
+    rank: dict[str, int]
+    average: dict[str, float]
+    average_columns: list[Column]
+    left_out: list[tuple[Column, str]]  # columns not averaged, and why
+    best: dict[str, tuple[float, float | None]] = field(default_factory=dict)  # 1st, 2nd
+    sort: str = AVERAGE
 
-    frame: pd.DataFrame
-    metric_columns: list[str]
-    columns_info: pd.DataFrame  # one row per metric column: task, metric, kind, judge, scale...
-    ci: pd.DataFrame  # same shape as the metric block: "lo–hi" strings or ""
-    best: dict[str, float]  # column -> best value among real (non-debugging) models
-
-
-def _source_label(origin: str, source: str, debug: bool) -> str:
-    if origin == LOCAL:
-        return "local run (debugging model)" if debug else "local run"
-    return f"published: {source}"
-
-
-def build_table(entries: pd.DataFrame) -> Table:
-    if entries.empty:
-        empty = pd.DataFrame(columns=[*META, AVERAGE, AVERAGE_OVER])
-        return Table(empty, [], pd.DataFrame(), pd.DataFrame(), {})
-    info_cols = ["task", "metric", "metric_version", "kind", "judge", "prompt_version", "scale",
-                 "group", "origin", "source"]
-    info = entries.drop_duplicates("column").set_index("column")[info_cols]
-    info = info.assign(_local=info["origin"] != LOCAL).sort_values(
-        ["_local", "source", "task", "metric", "judge"], key=_lower).drop(columns="_local")
-    columns = list(info.index)
-    # (row, column) pairs are unique by construction (entries.local_entries dedupes).
-    cells = entries.drop_duplicates(["row", "column"]).set_index(["row", "column"])["value"]
-    wide = cells.astype(float).unstack("column").reindex(columns=columns)
-    rows = entries.drop_duplicates("row").set_index("row")
-    meta = pd.DataFrame({
-        "Model": rows["model"],
-        "Source": [_source_label(o, s, bool(d)) for o, s, d in
-                   zip(rows["origin"], rows["source"], rows["debug"], strict=True)],
-    })
-    frame = meta.join(wide, how="right")
-    frame[AVERAGE], frame[AVERAGE_OVER] = _averages(wide, info, rows["source"])
-    local_first = (rows["origin"] != LOCAL).reindex(frame.index)
-    frame = frame.assign(_k=local_first, _s=frame["Source"]).sort_values(
-        ["_k", "_s", AVERAGE, "Model"], ascending=[True, True, False, True], na_position="last"
-    ).drop(columns=["_k", "_s"])
-    frame.index.name = "Row"
-    ci = _ci_strings(entries, frame.index, columns)
-    real = entries[~entries["debug"].astype(bool)]
-    best = real.groupby("column")["value"].max().dropna().to_dict() if not real.empty else {}
-    return Table(frame, columns, info, ci, {k: float(v) for k, v in best.items()})
+    def value(self, model: str, column: str) -> float | None:
+        return self.values.get((model, column))
 
 
-def _lower(s: pd.Series) -> pd.Series:
-    return s.str.lower() if s.dtype != bool else s
+def keep_model(m: ModelRow, opts: ViewOptions) -> bool:
+    if not opts.show_debug and m.debug:
+        return False
+    if opts.search and opts.search.lower() not in m.key.lower():
+        return False
+    if opts.access and m.access not in opts.access:
+        return False
+    if opts.size is not None:
+        p = m.info.params_b
+        if p is None:
+            return opts.include_unknown_size
+        lo, hi = opts.size
+        return lo <= p <= hi
+    return True
 
 
-def _averages(wide: pd.DataFrame, info: pd.DataFrame, row_source: pd.Series
-              ) -> tuple[pd.Series, pd.Series]:
-    """Per row: mean over the 0-100 columns of the row's own source, or NaN when the row
-    lacks one of them; and how many columns that is."""
-    avg = pd.Series(np.nan, index=wide.index)
-    count = pd.Series(0, index=wide.index)
-    eligible = info[info["scale"].isin(AVERAGE_SCALES)]
-    for source, cols in eligible.groupby("source").groups.items():
-        members = row_source.index[row_source == source].intersection(wide.index)
-        if members.empty:
-            continue
-        block = wide.loc[members, list(cols)]
-        avg[members] = block.mean(axis=1).where(block.notna().all(axis=1))
-        count[members] = len(cols)
-    return avg, count
+def shown_columns(board: Board, opts: ViewOptions) -> list[Column]:
+    return [c for c in board.columns.values()
+            if (opts.all_metrics or c.primary) and (not opts.tasks or c.task in opts.tasks)]
 
 
-def _ci_strings(entries: pd.DataFrame, index: Iterable[str], columns: list[str]) -> pd.DataFrame:
-    have = entries.dropna(subset=["ci_low", "ci_high"]).drop_duplicates(["row", "column"])
-    text = [f"{float(lo):.2f}–{float(hi):.2f}"
-            for lo, hi in zip(have["ci_low"], have["ci_high"], strict=True)]
-    cells = pd.Series(text, index=pd.MultiIndex.from_arrays([have["row"], have["column"]]),
-                      dtype=object)
-    wide = cells.unstack() if len(cells) else pd.DataFrame()
-    return wide.reindex(index=list(index), columns=columns).fillna("")
+def build_view(board: Board, opts: ViewOptions) -> BoardView:
+    columns = shown_columns(board, opts)
+    models = [m for m in board.models.values() if keep_model(m, opts)]
+    values = {(m.key, c.key): cell.value for m in models for c in columns
+              if (cell := board.cell(m.key, c.key)) is not None}
+    # Rows with no number in the shown columns say nothing here.
+    models = [m for m in models if any((m.key, c.key) in values for c in columns)]
+    avg_cols, left_out = average_columns(columns, models, values)
+    average: dict[str, float] = {}
+    if len(avg_cols) >= 2:
+        for m in models:
+            average[m.key] = sum(values[(m.key, c.key)] * PERCENT_SCALES[c.scale]
+                                 for c in avg_cols) / len(avg_cols)
+    sort = opts.sort if opts.sort in {c.key for c in columns} or (
+        opts.sort == AVERAGE and average) else (AVERAGE if average else (
+            columns[0].key if columns else AVERAGE))
+    score = average if sort == AVERAGE else {m.key: v for m in models
+                                             if (v := values.get((m.key, sort))) is not None}
+    models.sort(key=lambda m: (m.key not in score, -score.get(m.key, 0.0), m.name.lower()))
+    return BoardView(board, columns, models, values, competition_rank(score), average,
+                     avg_cols, left_out, best_values(columns, models, values), sort)
 
 
-def with_ci(table: Table) -> pd.DataFrame:
-    """The table with a '95% CI' text column after each metric column that has one."""
-    out = table.frame.copy()
-    for col in table.metric_columns:
-        if col in table.ci.columns and (table.ci[col] != "").any():
-            pos = out.columns.get_loc(col) + 1
-            out.insert(pos, f"{col} · 95% CI", table.ci[col].reindex(out.index).fillna(""))
+def average_columns(columns: list[Column], models: list[ModelRow],
+                    values: dict[tuple[str, str], float]) -> tuple[list[Column],
+                                                                   list[tuple[Column, str]]]:
+    """The columns on a percentage scale that every shown row has; the others with why."""
+    keep, left = [], []
+    for c in columns:
+        missing = sum(1 for m in models if (m.key, c.key) not in values)
+        if c.scale not in PERCENT_SCALES:
+            left.append((c, f"{c.scale} scale"))
+        elif missing:
+            left.append((c, f"missing for {missing} of {len(models)} shown models"))
+        else:
+            keep.append(c)
+    return keep, left
+
+
+def competition_rank(score: dict[str, float]) -> dict[str, int]:
+    """1, 2, 2, 4: ties share the better rank."""
+    ordered = sorted(score.items(), key=lambda kv: -kv[1])
+    rank: dict[str, int] = {}
+    for i, (k, v) in enumerate(ordered):
+        prev = ordered[i - 1] if i else None
+        rank[k] = rank[prev[0]] if prev is not None and math.isclose(prev[1], v) else i + 1
+    return rank
+
+
+def best_values(columns: list[Column], models: list[ModelRow],
+                values: dict[tuple[str, str], float]) -> dict[str, tuple[float, float | None]]:
+    """Per column the best and second-best value among real models (debugging ones out)."""
+    out: dict[str, tuple[float, float | None]] = {}
+    for c in columns:
+        got = sorted({values[(m.key, c.key)] for m in models
+                      if not m.debug and (m.key, c.key) in values}, reverse=True)
+        if got:
+            out[c.key] = (got[0], got[1] if len(got) > 1 else None)
     return out
 
 
-def is_best(table: Table) -> pd.DataFrame:
-    """Boolean mask of the cells holding a column's best value (debugging models excluded)."""
-    mask = pd.DataFrame(False, index=table.frame.index, columns=table.frame.columns)
-    debug = table.frame["Source"].str.contains("debugging", regex=False)
-    for col, best in table.best.items():
-        if col in mask.columns:
-            mask[col] = np.isclose(table.frame[col].astype(float), best) & ~debug
-    return mask
+def describe_average(view: BoardView) -> str:
+    """The sentence under the table saying what the average is over."""
+    if not view.average:
+        why = "; ".join(f"{c.short} ({reason})" for c, reason in view.left_out) or "—"
+        return ("No average: fewer than two columns on a percentage scale that every shown "
+                f"model has. Columns: {why}.")
+    names = ", ".join(f"{c.short} {c.metric}" for c in view.average_columns)
+    text = (f"Avg. = unweighted mean of the {len(view.average_columns)} columns on a "
+            f"percentage scale that every shown model has: {names}")
+    if any(c.scale == "0-1" for c in view.average_columns):
+        text += " (0–1 columns ×100)"
+    text += "."
+    if view.left_out:
+        text += " Left out: " + "; ".join(f"{c.short} {c.metric} ({reason})"
+                                          for c, reason in view.left_out) + "."
+    return text
+
+
+def size_range(board: Board) -> tuple[float, float] | None:
+    sizes = [m.info.params_b for m in board.models.values() if m.info.params_b is not None]
+    return (min(sizes), max(sizes)) if sizes else None

@@ -23,6 +23,7 @@ LANGUAGE = "Japanese"
 @register_task
 class CcOcrJa(Task):
     id = "cc-ocr-ja"
+    short_name = "CC-OCR"
     aliases = ("cc-ocr",)
     version = "1"
     description = "CC-OCR multilingual OCR, Japanese rows: ANLS (tau=0.5) and CC-OCR character F1"

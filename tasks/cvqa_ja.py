@@ -42,6 +42,7 @@ def parse_options(value: Any) -> list[str]:
 @register_task
 class CvqaJa(Task):
     id = "cvqa-ja"
+    short_name = "CVQA"
     aliases = ("cvqa",)
     version = "1"
     description = "CVQA Japanese subset: 4-way multiple-choice VQA on Japanese culture"

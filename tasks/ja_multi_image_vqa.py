@@ -21,6 +21,7 @@ def model_prompt(question: str) -> str:
 @register_task
 class JaMultiImageVqa(Task):
     id = "ja-multi-image-vqa"
+    short_name = "MulIm-VQA"
     aliases = ("mulim-vqa", "multi-image")
     version = "1"
     description = "JA-Multi-Image-VQA: questions over several photos; 1-5 judge and ROUGE-L"

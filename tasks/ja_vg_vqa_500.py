@@ -13,7 +13,13 @@ from typing import Any, ClassVar
 from eval_mm.core.sample import Sample, user_turn
 from eval_mm.core.task import DatasetRef, Task
 from eval_mm.registries import register_task
-from eval_mm.tasks._common import ASAGI_BRIEF, asagi_prompt, require_columns, to_rgb
+from eval_mm.tasks._common import (
+    ASAGI_BRIEF,
+    as_records,
+    asagi_prompt,
+    require_columns,
+    to_rgb,
+)
 
 DATASET = DatasetRef("SakanaAI/JA-VG-VQA-500", "test", None, "main")  # never the `train` split
 
@@ -57,18 +63,10 @@ class _VgVqaBase(Task):
         return {"prompt": "{question}"}
 
 
-def as_records(qas: Any) -> list[dict[str, Any]]:
-    """`qas` as a list of dicts. A copy saved with `Sequence(struct)` features comes back
-    from `datasets` as a dict of lists; both shapes hold the same QA pairs."""
-    if isinstance(qas, dict):
-        keys = list(qas)
-        return [dict(zip(keys, values)) for values in zip(*(qas[k] for k in keys))]
-    return list(qas or [])
-
-
 @register_task
 class JaVgVqa500(_VgVqaBase):
     id = "ja-vg-vqa-500"
+    short_name = "VG-VQA"
     aliases = ("vg-vqa",)
     version = "1"
     description = "JA-VG-VQA-500, all QA pairs flattened (llm-jp-eval-mm); 1-5 judge and ROUGE-L"
@@ -79,6 +77,7 @@ class JaVgVqa500(_VgVqaBase):
 @register_task
 class JaVgVqa500First(_VgVqaBase):
     id = "ja-vg-vqa-500-first"
+    short_name = "VG-VQA-1st"
     aliases = ("vg-vqa-first",)
     version = "1"
     description = (

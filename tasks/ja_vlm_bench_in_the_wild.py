@@ -21,6 +21,7 @@ from eval_mm.tasks._common import (
 @register_task
 class JaVlmBenchInTheWild(Task):
     id = "ja-vlm-bench-in-the-wild"
+    short_name = "JVB-ItW"
     aliases = ("ja-vlm-bench", "jvb-itw")
     version = "1"
     description = (

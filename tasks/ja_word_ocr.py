@@ -134,6 +134,7 @@ class JaWordOcr(Task):
     """Generated Japanese word images (offline; no download)."""
 
     id = "ja-word-ocr"
+    short_name = "WordOCR"
     aliases = ("word-ocr",)
     version = "1"
     description = "Generated Japanese words to read back; small, large and random-style variants"

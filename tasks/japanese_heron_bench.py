@@ -27,6 +27,7 @@ COLUMNS = ("question_id", "image", "category", "image_category", "context", "tex
 @register_task
 class JapaneseHeronBench(Task):
     id = "japanese-heron-bench"
+    short_name = "Heron"
     aliases = ("heron", "heron-bench")
     version = "1"
     description = "Japanese-Heron-Bench: judged answers vs a GPT-4 reference (conv/detail/complex)"

@@ -33,6 +33,7 @@ def answer_type_index(value: Any) -> int:
 @register_task
 class JDocQA(Task):
     id = "jdocqa"
+    short_name = "JDocQA"
     aliases = ()
     version = "1"
     description = (

@@ -56,6 +56,7 @@ def _truthy(value: Any) -> bool:
 @register_task
 class JicVqa(Task):
     id = "jic-vqa"
+    short_name = "JIC"
     aliases = ("jic",)
     version = "1"
     description = "JIC-VQA: classify flower/food/landmark/facility images (prepared locally)"

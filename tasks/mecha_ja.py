@@ -46,6 +46,7 @@ def rotate(options: list[str], answer: int, shift: int) -> tuple[list[str], int]
 @register_task
 class MechaJa(Task):
     id = "mecha-ja"
+    short_name = "MECHA"
     aliases = ("mecha",)
     version = "1"
     description = "MECHA-ja: 4-way multiple choice on Japanese culture, 4 rotations"

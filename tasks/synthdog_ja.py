@@ -30,6 +30,7 @@ def text_sequence(ground_truth: str) -> str:
 @register_task
 class SynthdogJa(Task):
     id = "synthdog-ja"
+    short_name = "SynthDoG"
     aliases = ("synthdog",)
     version = "1"
     description = "SynthDoG-ja validation: transcribe synthetic Japanese documents; ANLS (tau=0.5)"

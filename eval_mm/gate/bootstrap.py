@@ -114,3 +114,42 @@ def _estimate(b0: float, c0: float, deltas: np.ndarray, g: int, units: int, resa
                          f"{resamples} resamples")
     return PairedEstimate(float(b0), float(c0), float(c0 - b0), float(ok.std(ddof=1)), g, units,
                           resamples, int(deltas.size - ok.size), unlabelled)
+
+
+@dataclass(frozen=True)
+class PairedInterval:
+    """A change of per-sample means with the gate's interval (`paired_mean`)."""
+
+    delta: float
+    low: float
+    high: float
+    se: float
+    clusters: int
+    resamples: int
+
+
+def paired_mean(
+    baseline: np.ndarray,
+    candidate: np.ndarray,
+    scale: float = 1.0,
+    resamples: int = 2000,
+    seed: int = 0,
+    confidence: float = 0.95,
+    clusters: Sequence[str] | None = None,
+) -> PairedInterval:
+    """mean(candidate) - mean(baseline) x scale over paired per-sample values, with the
+    interval `eval-mm gate` reports for it: the paired bootstrap over `clusters` (one label
+    per pair; each pair its own cluster without them), Student-t with G - 1 df. For callers
+    outside the gate (the leaderboard's model comparison) that must agree with it.
+
+    Raises ValueError with fewer than two clusters (no interval can be claimed)."""
+    from eval_mm.core.bootstrap import mean_statistic
+    from eval_mm.gate.stats import t_interval
+
+    ids = [str(i) for i in range(len(baseline))]
+    meta = [{"cluster": c} for c in clusters] if clusters is not None else [{}] * len(ids)
+    key = "cluster" if clusters is not None else None
+    est = paired_statistics(mean_statistic(baseline, ids, meta, scale),
+                            mean_statistic(candidate, ids, meta, scale), key, resamples, seed)
+    low, high = t_interval(est.delta, est.se, est.clusters, confidence)
+    return PairedInterval(est.delta, low, high, est.se, est.clusters, resamples)

@@ -17,8 +17,15 @@ from eval_mm.leaderboard.samples import (
     judge_runs,
     runs_table,
 )
+from eval_mm.leaderboard.ui import url
 from eval_mm.leaderboard.ui.provenance import pick_run
-from eval_mm.leaderboard.ui.state import Store, run_label, samples, show_warnings
+from eval_mm.leaderboard.ui.state import (
+    Store,
+    debug_caption,
+    run_label,
+    samples,
+    show_warnings,
+)
 
 PAGE_SIZE = 10
 
@@ -70,7 +77,8 @@ def sample_card(s: SampleView | None, title: str) -> None:
         st.error("generation error")
         st.text(s.error)
     else:
-        st.text(s.prediction if s.prediction is not None else "(missing)")
+        st.text(s.prediction if s.prediction is not None else
+                "(no prediction stored)" if not s.has_prediction else "(empty output)")
     st.caption("Scores")
     st.text(_score_lines(s))
     _details(s)
@@ -81,25 +89,33 @@ def _other_run(store: Store, run: Run) -> Run | None:
     if not peers:
         return None
     names = {r.rel: run_label(r) for r in peers}
+    url.choose("cmp_run", ["", *names], "")
     rel = st.selectbox("Compare side by side with", ["", *names], key="cmp_run",
                        format_func=lambda k: names.get(k, "(none)"))
     return store.run(rel) if rel else None
 
 
+def _clear_only() -> None:
+    st.session_state["s_only"] = ""
+
+
 def render(store: Store) -> None:
-    rel = pick_run(store, "samples_run")
+    rel = pick_run(store)
     run = store.run(rel) if rel else None
     if run is None:
         st.info("No runs.")
         return
     if run.debug:
-        st.warning("Debugging model: it answers the reference; it is not a real model.")
+        st.warning(debug_caption(run))
     items, warnings = samples(run)
     show_warnings(warnings)
     other = _other_run(store, run)
     other_items = {s.id: s for s in samples(other)[0]} if other else {}
+    if other is not None:
+        show_warnings(samples(other)[1])
     metrics = sorted({m for s in items for m in s.scores})
     c1, c2, c3 = st.columns([2, 2, 3])
+    url.choose("s_metric", ["", *metrics], "")
     metric = c1.selectbox("Filter by metric", ["", *metrics], key="s_metric",
                           format_func=lambda m: m or "(no score filter)")
     lo, hi = None, None
@@ -109,7 +125,22 @@ def render(store: Store) -> None:
             lo, hi = c2.slider("Score range", float(min(vals)), float(max(vals)),
                                (float(min(vals)), float(max(vals))), key="s_range")
     search = c3.text_input("Search text (id, question, reference, prediction)", key="s_search")
-    shown = filter_samples(items, metric or None, lo, hi, search)
+    f1, f2 = st.columns(2)
+    url.default("s_disagree")
+    f1.toggle("Where they disagree", key="s_disagree", disabled=other is None,
+              help="Only samples the two runs score differently (on the chosen metric, else on "
+                   "any metric both have); needs a second run")
+    url.default("s_fail")
+    f2.toggle("Failures only", key="s_fail",
+              help="Only samples with a generation error or an unscored metric (in either run)")
+    only = str(url.default("s_only") or "") or None
+    if only:
+        st.info(f"Showing sample {only} only.")
+        st.button("Show all samples", on_click=_clear_only)
+    shown = filter_samples(items, metric or None, lo, hi, search,
+                           other=other_items if other is not None else None,
+                           disagreements=bool(st.session_state["s_disagree"]),
+                           failures_only=bool(st.session_state["s_fail"]), only_id=only)
     pages = max(1, -(-len(shown) // PAGE_SIZE))
     page = st.number_input(f"Page (of {pages})", 1, pages, 1, key="s_page") if pages > 1 else 1
     st.caption(f"{len(shown)} of {len(items)} samples match")

@@ -1,61 +1,50 @@
-"""Cached loading shared by every view; reloads when a card or summary changes."""
+"""What every view shares: the current snapshot of the result store, the chosen board,
+per-run sample data (cached), and warnings."""
 
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field
 from pathlib import Path
 
-import pandas as pd
 import streamlit as st
 
-from eval_mm.leaderboard.entries import all_entries
-from eval_mm.leaderboard.reference import default_reference_dirs, load_reference
-from eval_mm.leaderboard.runs import Run, load_runs, store_fingerprint
+from eval_mm.leaderboard.boards import Board
+from eval_mm.leaderboard.index import Snapshot, open_index
+from eval_mm.leaderboard.runs import Run
 from eval_mm.leaderboard.samples import SampleView, load_samples
 
 RESULTS_ENV = "EVAL_MM_RESULTS_DIR"
-
-
-@dataclass
-class Store:
-    root: Path
-    runs: list[Run]
-    entries: pd.DataFrame
-    warnings: list[str] = field(default_factory=list)
-    key: int = 0  # changes whenever a card or summary in the store changes
-
-    def run(self, rel: str) -> Run | None:
-        return next((r for r in self.runs if r.rel == rel), None)
+Store = Snapshot  # the views' name for it
 
 
 def results_dir() -> Path:
     return Path(os.environ.get(RESULTS_ENV, "results"))
 
 
-@st.cache_resource(show_spinner=False, max_entries=4)
-def _load(root: str, fingerprint_key: int) -> Store:
-    path = Path(root)
-    loaded = load_runs(path)
-    ref, ref_warnings = load_reference(default_reference_dirs(path))
-    entries, entry_warnings = all_entries(loaded.runs, ref)
-    warnings = loaded.warnings + ref_warnings + entry_warnings
-    return Store(path, loaded.runs, entries, warnings, fingerprint_key)
+def store() -> Snapshot:
+    """The latest snapshot; never waits for a re-read of the store (see StoreIndex)."""
+    return open_index(results_dir()).current()
 
 
-def store() -> Store:
-    root = results_dir()
-    return _load(str(root.resolve()), hash(store_fingerprint(root)))
+def current_board(snap: Snapshot) -> Board | None:
+    board_id = st.session_state.get("board")
+    board = snap.board(board_id) if board_id else None
+    return board or (snap.boards[0] if snap.boards else None)
 
 
 @st.cache_resource(show_spinner=False, max_entries=8)
-def _samples(run_dir: str, key: int) -> tuple[list[SampleView], list[str]]:
+def _samples(run_dir: str, key: tuple[tuple[str, int, int], ...]) -> tuple[
+        list[SampleView], list[str]]:
     return load_samples(Path(run_dir))
 
 
 def samples(run: Run) -> tuple[list[SampleView], list[str]]:
-    stamp = [(p.name, p.stat().st_mtime_ns) for p in sorted(run.path.rglob("*.jsonl"))]
-    return _samples(str(run.path), hash(tuple(stamp)))
+    """The run's samples, re-read when any of its JSONL files changes."""
+    stamp = []
+    for p in sorted(run.path.rglob("*.jsonl")):
+        st_ = p.stat()
+        stamp.append((p.name, st_.st_mtime_ns, st_.st_size))
+    return _samples(str(run.path), tuple(stamp))
 
 
 def show_warnings(warnings: list[str]) -> None:
@@ -66,8 +55,8 @@ def show_warnings(warnings: list[str]) -> None:
         for w in warnings:
             st.warning(w, icon="⚠️")
         return
-    st.warning(f"{len(warnings)} problems while reading results; files that could not be read "
-               "were skipped.", icon="⚠️")
+    st.warning(f"{len(warnings)} problems while reading results; what could not be read was "
+               "skipped.", icon="⚠️")
     with st.expander("Details"):
         st.text("\n".join(warnings))
 
@@ -75,3 +64,12 @@ def show_warnings(warnings: list[str]) -> None:
 def run_label(run: Run) -> str:
     tag = " [debugging model]" if run.debug else ""
     return f"{run.model_id}{tag} · {run.task_id} · {run.config_id}"
+
+
+def debug_caption(run: Run) -> str:
+    """What the debugging model does, from its own card (oracle: the reference;
+    echo-prompt: the prompt)."""
+    note = str(run.model.get("note") or "").strip()
+    what = note.split(":", 1)[1].strip() if note.startswith("debugging model:") else note
+    return (f"Debugging model {run.model_id}: it {what or 'is a test double'}; it is not a real "
+            "model, its numbers only check the metrics.")

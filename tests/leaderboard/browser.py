@@ -30,15 +30,21 @@ def free_port() -> int:
 
 
 @contextmanager
-def serve(results: Path, log: Path, timeout: float = 60.0) -> Iterator[str]:
+def serve(results: Path, log: Path, timeout: float = 120.0) -> Iterator[str]:
     """`eval-mm leaderboard` on a free port of 127.0.0.1; yields its base URL."""
     port = free_port()
+    cmd = [sys.executable, "-m", "eval_mm.cli.main", "leaderboard",
+           "--results-dir", str(results), "--port", str(port)]
+    with serve_command(cmd, port, log, timeout) as url:
+        yield url
+
+
+@contextmanager
+def serve_command(cmd: list[str], port: int, log: Path, timeout: float = 120.0
+                  ) -> Iterator[str]:
+    """Any Streamlit server command listening on `port`; yields once it is healthy."""
     with open(log, "w", encoding="utf-8") as out:
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "eval_mm.cli.main", "leaderboard",
-             "--results-dir", str(results), "--port", str(port)],
-            stdout=out, stderr=subprocess.STDOUT,
-        )
+        proc = subprocess.Popen(cmd, stdout=out, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + timeout

@@ -2,11 +2,34 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from eval_mm.leaderboard.synthetic import FakeMetric, FakeSample, write_run
+
+
+@pytest.fixture(autouse=True)
+def _own_cache_dir(tmp_path_factory: pytest.TempPathFactory,
+                   monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """The leaderboard's index cache goes to a temporary folder, never to ~/.cache."""
+    monkeypatch.setenv("EVAL_MM_CACHE_DIR", str(tmp_path_factory.mktemp("lb-cache")))
+    yield
+
+
+def scored_run(root: Path, model: str, task: str, metric: str, values: list[float | None],
+               *, updated: str = "2025-02-01T00:00:00+00:00", **kw: object) -> Path:
+    """A run whose headline is the mean of its per-sample values x100 (as accuracy is)."""
+    scored = [v for v in values if v is not None]
+    headline = 100.0 * sum(scored) / len(scored)
+    samples = [FakeSample(f"s-{i:03d}", f"問{i}", "A", "A" if v == 1.0 else "B",
+                          scores={metric: (v, None if v is not None else "judge_error", {})},
+                          image_color=None)
+               for i, v in enumerate(values)]
+    return write_run(root, model, task, {metric: FakeMetric(
+        headline, n=len(scored), unscored=len(values) - len(scored))}, primary=metric,
+        samples=samples, updated=updated, **kw)  # type: ignore[arg-type]
 
 SCRIPT_OUTPUT = "<script>document.title='pwned'</script><b>bold?</b> **not markdown**"
 

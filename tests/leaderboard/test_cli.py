@@ -1,43 +1,93 @@
-"""End to end: a real `eval-mm run` result read by the leaderboard; CLI errors."""
+"""`eval-mm leaderboard` and a real `eval-mm run` result read by the leaderboard."""
 
 from __future__ import annotations
 
+import os
+import signal
+import socket
 import subprocess
 import sys
+import time
 from pathlib import Path
 
-from eval_mm.leaderboard.entries import all_entries
-from eval_mm.leaderboard.reference import load_reference
+import httpx
+import pytest
+
+from eval_mm.leaderboard.local import local_boards
 from eval_mm.leaderboard.runs import load_runs
 from eval_mm.leaderboard.samples import load_samples
-from eval_mm.leaderboard.table import build_table
+from eval_mm.leaderboard.synthetic import FakeMetric, write_run
+from tests.conftest import cli_env, run_cli
 
-CLI = [sys.executable, "-m", "eval_mm.cli.main"]
+from .browser import free_port
 
 
 def test_oracle_run_shows_as_debugging_model_with_full_scores(tmp_path: Path) -> None:
     out = tmp_path / "results"
-    proc = subprocess.run([*CLI, "run", "--model", "oracle", "--task", "ja-word-ocr",
-                           "--limit", "20", "--output-dir", str(out), "--no-progress"],
-                          capture_output=True, text=True, timeout=300)
+    proc = run_cli("run", "--model", "oracle", "--task", "ja-word-ocr", "--limit", "20",
+                   "--output-dir", str(out), "--no-progress")
     assert proc.returncode == 0, proc.stderr
     loaded = load_runs(out)
     assert not loaded.warnings
     (run,) = loaded.runs
-    assert run.debug and run.subset == "limit 20"
-    entries, _ = all_entries(loaded.runs, load_reference([])[0])
-    table = build_table(entries)
-    row = "oracle · limit 20 [debugging model]"
-    assert table.frame.at[row, "Source"] == "local run (debugging model)"
-    values = [table.frame.at[row, c] for c in table.metric_columns]
-    assert values and all(v == 100.0 for v in values)
+    assert run.debug and run.subset == "--limit 20"
+    (board,) = local_boards(loaded.runs)[0]
+    assert board.models["oracle"].debug
+    assert board.cells and all(c.value == 100.0 and c.subset == "--limit 20"
+                               for c in board.cells.values())
     samples, warnings = load_samples(run.path)
     assert len(samples) == 20 and not warnings
     assert all(s.images and s.prediction == s.references[0] for s in samples)
 
 
-def test_leaderboard_command_rejects_a_missing_results_dir(tmp_path: Path) -> None:
-    proc = subprocess.run([*CLI, "leaderboard", "--results-dir", str(tmp_path / "nope")],
-                          capture_output=True, text=True, timeout=60)
+def test_leaderboard_command_rejects_bad_input(tmp_path: Path) -> None:
+    proc = run_cli("leaderboard", "--results-dir", str(tmp_path / "nope"), timeout=60)
     assert proc.returncode == 2
     assert "is not a folder" in proc.stderr and "Traceback" not in proc.stderr
+    bad = tmp_path / "models.json"
+    bad.write_text('{"m": {"size": 7}}')
+    proc = run_cli("leaderboard", "--results-dir", str(tmp_path), "--models-info", str(bad),
+                   timeout=60)
+    assert proc.returncode == 2 and "unknown fields ['size']" in proc.stderr
+    assert "Traceback" not in proc.stderr
+
+
+def _port_free(port: int) -> bool:
+    with socket.socket() as s:
+        try:
+            s.bind(("127.0.0.1", port))
+        except OSError:
+            return False
+        return True
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT])
+def test_a_signal_to_the_command_stops_the_server(tmp_path: Path, signum: int) -> None:
+    root = tmp_path / "results"
+    write_run(root, "m", "jmmmu", {"jmmmu_acc": FakeMetric(50.0)})
+    port = free_port()
+    env = cli_env(EVAL_MM_CACHE_DIR=str(tmp_path / "cache"))
+    proc = subprocess.Popen([sys.executable, "-m", "eval_mm.cli.main", "leaderboard",
+                             "--results-dir", str(root), "--port", str(port)], env=env,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 90
+        while True:
+            try:
+                if httpx.get(f"http://127.0.0.1:{port}/_stcore/health", timeout=1).is_success:
+                    break
+            except httpx.HTTPError:
+                pass
+            assert proc.poll() is None and time.monotonic() < deadline, "server did not start"
+            time.sleep(0.2)
+        os.kill(proc.pid, signum)  # to the command only, as a process manager would
+        t0 = time.monotonic()
+        while not _port_free(port) and time.monotonic() - t0 < 5:
+            time.sleep(0.1)
+        assert _port_free(port), "the Streamlit server still holds the port 5 s after the signal"
+        assert proc.wait(timeout=5) in (0, 128 + signum)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()

@@ -1,40 +1,20 @@
-"""The leaderboard's data layer on a generated result store."""
+"""Reading the result store: runs, per-sample files, the protocol of a number, the index."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
-import pandas as pd
 import pytest
 
-from eval_mm.leaderboard.breakdowns import breakdown_tables, radar_frame
-from eval_mm.leaderboard.charts import radar_points
-from eval_mm.leaderboard.entries import all_entries
-from eval_mm.leaderboard.export import export_frame, latex_escape, to_csv, to_latex, to_markdown
-from eval_mm.leaderboard.reference import default_reference_dirs, load_reference
-from eval_mm.leaderboard.runs import load_runs
+from eval_mm.leaderboard import index as index_mod
+from eval_mm.leaderboard.index import StoreIndex
+from eval_mm.leaderboard.runfiles import read_records
+from eval_mm.leaderboard.runs import column_protocol, load_runs
 from eval_mm.leaderboard.samples import filter_samples, judge_runs, load_samples
-from eval_mm.leaderboard.table import (
-    AVERAGE,
-    AVERAGE_OVER,
-    Filters,
-    apply_filters,
-    build_table,
-    is_best,
-    with_ci,
-)
+from eval_mm.leaderboard.synthetic import FakeMetric, write_run
 
-OCR_EM = "ja-word-ocr · exact_match_nfkc@1"
-OCR_ANLS = "ja-word-ocr · anls@1"
-HERON_A = "japanese-heron-bench · heron_rel@1 · judge gpt-4o-2024-11-20 ×5, prompt heron_llmjp_v2"
-HERON_B = "japanese-heron-bench · heron_rel@1 · judge gpt-4.1-2025-04-14 ×1, prompt heron_llmjp_v2"
-
-
-def entries_of(root: Path) -> tuple[pd.DataFrame, list[str]]:
-    loaded = load_runs(root)
-    ref, ref_warn = load_reference(default_reference_dirs(root))
-    entries, warn = all_entries(loaded.runs, ref)
-    return entries, loaded.warnings + ref_warn + warn
+from .conftest import scored_run
 
 
 def test_bad_and_half_written_runs_are_skipped_with_warnings(store: Path) -> None:
@@ -56,97 +36,51 @@ def test_non_numeric_metric_value_is_dropped_with_a_warning(store: Path) -> None
     assert any("non-numeric value" in w for w in loaded.warnings)
 
 
-def test_different_judges_never_share_a_column(store: Path) -> None:
-    entries, _ = entries_of(store)
-    table = build_table(entries)
-    assert table.frame.at["acme/vlm-small", HERON_A] == 55.5
-    assert table.frame.at["acme/vlm-large", HERON_B] == 70.0
-    assert pd.isna(table.frame.at["acme/vlm-small", HERON_B])
-    assert pd.isna(table.frame.at["acme/vlm-large", HERON_A])
+def test_protocol_of_a_judged_number_comes_from_the_card(store: Path) -> None:
+    runs = {(r.model_id, r.task_id): r for r in load_runs(store).runs}
+    p = column_protocol(runs[("acme/vlm-small", "japanese-heron-bench")], "heron_rel")
+    assert (p.task_version, p.prompt_variant, p.metric_version) == ("1", "llmjp", "1")
+    assert p.judge is not None and (p.judge.model, p.judge.runs, p.judge.prompt_version) == (
+        "gpt-4o-2024-11-20", "5", "heron_llmjp_v2")
+    assert p.board_key == ("default", "gpt-4o-2024-11-20", "5")
+    other = column_protocol(runs[("acme/vlm-large", "japanese-heron-bench")], "heron_rel")
+    assert other.board_key != p.board_key  # another judge: another board
+    ocr = column_protocol(runs[("acme/vlm-small", "ja-word-ocr")], "anls")
+    assert ocr.judge is None and ocr.board_key == ("default", None, None)
 
 
-def test_published_rows_are_marked_and_kept_apart(store: Path) -> None:
-    entries, warnings = entries_of(store)
-    assert any("non-numeric value" in w for w in warnings)
-    table = build_table(entries)
-    row = "acme/vlm-small [published snap-B]"
-    assert table.frame.at[row, "Source"] == "published: snap-B"
-    col = "jmmmu · jmmmu_acc_legacy · published snap-B"
-    assert table.frame.at[row, col] == pytest.approx(33.10)
-    heron_pub = ("japanese-heron-bench · heron_rel_legacy · published snap-B · "
-                 "judge gpt-4o-2024-11-20")
-    assert table.frame.at[row, heron_pub] == pytest.approx(41.85)
-    # A local run's number never appears in a published column and vice versa.
-    assert pd.isna(table.frame.at["acme/vlm-small", col])
-    assert pd.isna(table.frame.at[row, OCR_EM])
-    # The same number cited by two sources is one row.
-    assert (entries["row"] == row).sum() == 2
-    hidden = build_table(apply_filters(entries, Filters(show_published=False)))
-    assert not hidden.frame["Source"].str.startswith("published").any()
+def test_subset_runs_are_recognised(tmp_path: Path) -> None:
+    limited = write_run(tmp_path, "m", "japanese-heron-bench", {"heron_rel": FakeMetric(50.0)},
+                        limit=20, config="cfg-a")
+    small = write_run(tmp_path, "m", "jmmmu", {"jmmmu_acc": FakeMetric(50.0, n=3)},
+                      config="cfg-b")
+    card = json.loads((small / "run.json").read_text())
+    card["task"]["data"] = {"source": "local", "rows": 3}
+    (small / "run.json").write_text(json.dumps(card))
+    full = write_run(tmp_path, "m", "cvqa-ja", {"cvqa_acc": FakeMetric(50.0, n=203)},
+                     config="cfg-c")
+    runs = {r.path: r for r in load_runs(tmp_path).runs}
+    assert runs[limited].subset == "--limit 20, 10 of 103 samples"
+    assert runs[small].subset == "3 of 1,320 samples (local --data copy)"
+    assert runs[full].subset is None
 
 
-def test_average_is_over_the_rows_own_0_100_columns(store: Path) -> None:
-    entries, _ = entries_of(store)
-    table = build_table(entries)
-    f = table.frame
-    # Local 0-100 columns: exact_match_nfkc and anls (heron is pct_rel, left out).
-    assert f.at["acme/vlm-small", AVERAGE] == pytest.approx((62.5 + 80.25) / 2)
-    assert f.at["acme/vlm-large", AVERAGE] == pytest.approx((87.5 + 91.0) / 2)
-    assert f.at["acme/vlm-small", AVERAGE_OVER] == 2
-    assert f.at["other/vlm [published snap-B]", AVERAGE] == pytest.approx(40.0)
-    # Local rows first (real models by average, then debugging models), then published.
-    assert list(f.index[:3]) == ["acme/vlm-large", "acme/vlm-small", "oracle [debugging model]"]
-
-
-def test_best_per_column_excludes_debugging_models(store: Path) -> None:
-    entries, _ = entries_of(store)
-    table = build_table(entries)
-    assert table.best[OCR_EM] == 87.5
-    mask = is_best(table)
-    assert mask.at["acme/vlm-large", OCR_EM]
-    assert not mask.at["oracle [debugging model]", OCR_EM]
-    assert table.frame.at["oracle [debugging model]", "Source"] == "local run (debugging model)"
-
-
-def test_filters(store: Path) -> None:
-    entries, _ = entries_of(store)
-    judged = build_table(apply_filters(entries, Filters(kinds={"judge"}, show_published=False)))
-    assert judged.metric_columns == sorted([HERON_A, HERON_B])
-    no_debug = build_table(apply_filters(entries, Filters(show_debug=False)))
-    assert "oracle [debugging model]" not in no_debug.frame.index
-    by_judge = apply_filters(entries, Filters(judges={"gpt-4.1-2025-04-14"}))
-    assert set(by_judge["row"]) == {"acme/vlm-large"}
-    primary = build_table(apply_filters(entries, Filters(primary_only=True, show_published=False)))
-    assert OCR_ANLS not in primary.metric_columns and OCR_EM in primary.metric_columns
-    snap = apply_filters(entries, Filters(sources={"snap-B"}))
-    assert set(snap["origin"]) == {"published"}
-
-
-def test_ci_toggle_adds_interval_text(store: Path) -> None:
-    entries, _ = entries_of(store)
-    shown = with_ci(build_table(apply_filters(entries, Filters(show_published=False))))
-    assert shown.at["acme/vlm-small", f"{OCR_EM} · 95% CI"] == "50.00–75.00"
-
-
-def test_exports(store: Path) -> None:
-    entries, _ = entries_of(store)
-    out = export_frame(build_table(apply_filters(entries, Filters(show_published=False))).frame)
-    csv = to_csv(out)
-    assert csv.splitlines()[0].startswith("Row,Model,Source,")
-    assert "87.5" in csv
-    md = to_markdown(out)
-    lines = md.splitlines()
-    assert lines[0].startswith("| Row") and set(lines[1]) <= set("|:- ")
-    assert "| 87.50" in md and "| 62.50" in md
-    tex = to_latex(out)
-    assert tex.startswith("\\begin{tabular}") and "\\bottomrule" in tex
-    assert "exact\\_match\\_nfkc@1" in tex and "87.50" in tex
-    assert latex_escape("a_b & 100% {x}") == "a\\_b \\& 100\\% \\{x\\}"
-
-
-def test_markdown_escapes_pipes() -> None:
-    md = to_markdown(pd.DataFrame({"Model": ["evil|model"], "x": [1.0]}))
-    assert "evil\\|model" in md
+def test_torn_line_and_utf8_cut_are_reported_and_the_rest_shown(tmp_path: Path) -> None:
+    run = scored_run(tmp_path, "m", "jmmmu", "jmmmu_acc", [1.0, 0.0, 1.0, 1.0])
+    preds = run / "predictions.jsonl"
+    lines = preds.read_bytes().splitlines(keepends=True)
+    cut = '{"id": "s-001", "output": "日本'.encode()[:-1] + b"\n"  # cut inside a character
+    preds.write_bytes(lines[0] + cut + lines[2] + lines[3][:-9])  # and a torn last line
+    got = read_records(preds)
+    assert [r["id"] for r in got.records] == ["s-000", "s-002"]
+    assert got.torn and got.invalid == [2]
+    items, warnings = load_samples(run)
+    assert len(items) == 4  # every sample still listed
+    by_id = {s.id: s for s in items}
+    assert by_id["s-000"].prediction == "A" and not by_id["s-001"].has_prediction
+    text = " ".join(warnings)
+    assert "last line is cut off" in text and "line 2" in text and "rerun" in text
+    assert "2 sample(s) have no readable prediction" in text
 
 
 def test_samples_join_predictions_scores_and_judge_runs(store: Path) -> None:
@@ -155,15 +89,27 @@ def test_samples_join_predictions_scores_and_judge_runs(store: Path) -> None:
     assert not warnings
     by_id = {s.id: s for s in items}
     assert by_id["w-001"].prediction and "<script>" in by_id["w-001"].prediction
-    assert by_id["w-003"].error == "RuntimeError: boom"
+    assert by_id["w-003"].error == "RuntimeError: boom" and by_id["w-003"].failed
     assert by_id["w-001"].images and by_id["w-001"].images[0].is_file()
     assert [s.id for s in filter_samples(items, "exact_match_nfkc", 0.5, 1.0,
                                          include_unscored=False)] == ["w-002"]
     assert [s.id for s in filter_samples(items, search="大阪")] == ["w-002"]
+    assert [s.id for s in filter_samples(items, failures_only=True)] == ["w-003"]
     heron = store / "acme__vlm-small" / "japanese-heron-bench" / "cfg-synthetic0"
     (h,), _ = load_samples(heron)
     runs = judge_runs(h.scores["heron_rel"]["details"])
     assert runs is not None and len(runs) == 5 and runs[2]["parsed"] == [8, 7]
+
+
+def test_disagreement_filter_between_two_runs(store: Path) -> None:
+    small, _ = load_samples(store / "acme__vlm-small" / "ja-word-ocr" / "cfg-synthetic0")
+    large, _ = load_samples(store / "acme__vlm-large" / "ja-word-ocr" / "cfg-synthetic0")
+    other = {s.id: s for s in large}
+    # w-001: 0 vs 1, w-002: 1 vs 0, w-003: only in the small run.
+    got = filter_samples(small, "exact_match_nfkc", other=other, disagreements=True)
+    assert [s.id for s in got] == ["w-001", "w-002", "w-003"]
+    same = {s.id: s for s in small}
+    assert filter_samples(small, "exact_match_nfkc", other=same, disagreements=True) == []
 
 
 def test_image_paths_cannot_escape_the_run(store: Path) -> None:
@@ -176,15 +122,53 @@ def test_image_paths_cannot_escape_the_run(store: Path) -> None:
     assert items[0].images == []
 
 
-def test_breakdowns_and_radar(store: Path) -> None:
-    runs = [r for r in load_runs(store).runs if r.task_id == "japanese-heron-bench"]
-    tables = breakdown_tables(runs, "heron_rel")
-    assert tables["category"].at["acme/vlm-small", "conv"] == 60.0
-    entries, _ = entries_of(store)
-    radar = radar_frame(entries, ["acme/vlm-small"])
-    assert dict(zip(radar["task"], radar["value"], strict=True)) == {
-        "ja-word-ocr": 62.5, "japanese-heron-bench": 55.5}
-    pts = radar_points(pd.DataFrame({"model": ["m"] * 3, "task": ["a", "b", "c"],
-                                     "value": [100.0, 50.0, 0.0]}))
-    assert len(pts) == 4  # closed polygon
-    assert pts.iloc[0]["y"] == pytest.approx(100.0) and pts.iloc[0]["x"] == pytest.approx(0.0)
+def test_index_reuses_parsed_runs_and_rereads_only_what_changed(
+        store: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    first = StoreIndex(store).current()
+    assert len(first.runs) == 5
+    calls: list[Path] = []
+    real = index_mod.load_run
+
+    def counting(folder: Path, root: Path) -> object:
+        calls.append(folder)
+        return real(folder, root)
+
+    monkeypatch.setattr(index_mod, "load_run", counting)
+    again = StoreIndex(store)  # a new process: from the cache file, nothing parsed
+    assert again.current().key == first.key and calls == []
+    assert again.refresh() is False and calls == []
+    summary = store / "acme__vlm-large" / "ja-word-ocr" / "cfg-synthetic0" / "summary.json"
+    summary.write_text(summary.read_text().replace('"value": 87.5', '"value": 88.5'))
+    assert again.refresh() is True
+    assert [p.name for p in calls] == ["cfg-synthetic0"] and "acme__vlm-large" in str(calls[0])
+    board = next(b for b in again.current().boards if b.kind == "local")
+    col = next(c for c in board.columns if c.startswith("ja-word-ocr|1|llmjp|exact_match"))
+    assert board.cell("acme/vlm-large", col).value == 88.5  # type: ignore[union-attr]
+
+
+def test_protocol_comes_from_the_scorer_fingerprint_the_summary_reports(tmp_path: Path) -> None:
+    judge = {"model": "openai/gpt-oss-20b", "endpoint": "127.0.0.1:8000", "runs": 1,
+             "mode": "single", "prompts": {"heron_rel": {"version": "heron_llmjp_v2"}}}
+    run_dir = write_run(tmp_path, "m", "japanese-heron-bench",
+                        {"heron_rel": FakeMetric(50.0, kind="judge", version="3")}, judge=judge)
+    summary = json.loads((run_dir / "summary.json").read_text())
+    assert summary["metrics"]["heron_rel"]["fingerprint"] in summary["scorers"]
+    card = json.loads((run_dir / "run.json").read_text())
+    card.pop("scorers")  # the fingerprint alone says what made the number
+    (run_dir / "run.json").write_text(json.dumps(card))
+    (run,) = load_runs(tmp_path).runs
+    p = column_protocol(run, "heron_rel")
+    assert p.metric_version == "3" and p.judge is not None
+    assert p.judge.who == "openai/gpt-oss-20b at 127.0.0.1:8000"
+    assert p.board_key == ("default", "openai/gpt-oss-20b at 127.0.0.1:8000", "1")
+
+
+def test_scores_of_folders_written_before_fingerprints_are_still_read(tmp_path: Path) -> None:
+    run = scored_run(tmp_path, "m", "jmmmu", "jmmmu_acc", [1.0, 0.0], fingerprints=False)
+    assert (run / "scores" / "jmmmu_acc.jsonl").is_file()
+    items, warnings = load_samples(run)
+    assert not warnings and [s.value("jmmmu_acc") for s in items] == [1.0, 0.0]
+    fp_run = scored_run(tmp_path, "n", "jmmmu", "jmmmu_acc", [0.0, 1.0])
+    assert not (fp_run / "scores" / "jmmmu_acc.jsonl").exists()
+    items, _ = load_samples(fp_run)
+    assert [s.value("jmmmu_acc") for s in items] == [0.0, 1.0]

@@ -17,7 +17,8 @@ def test_every_clustered_task_writes_its_key_into_every_sample(
     expected = {"japanese-heron-bench": "image_id", "ja-vlm-bench-in-the-wild": "image_id",
                 "ja-vg-vqa-500": "image_id", "ja-vg-vqa-500-first": "image_id",
                 "jdocqa": "document", "mecha-ja": "image_id", "cvqa-ja": "image_id",
-                "ja-multi-image-vqa": "image_set"}
+                "ja-multi-image-vqa": "image_set", "docvqa": "document", "infovqa": "document",
+                "textvqa": "image_id", "llava-bench-in-the-wild-en": "image_id"}
     for task_id, run in oracle_runs.items():
         key = TASKS.get(task_id).cluster_key
         assert key == expected.get(task_id), task_id
