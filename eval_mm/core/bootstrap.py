@@ -160,11 +160,15 @@ class Interval:
 def widened(
     estimate: float, reps: np.ndarray, n_clusters: int, level: float
 ) -> tuple[float, float]:
-    """Percentile interval of `reps`, widened about `estimate` for few clusters."""
+    """Percentile interval of `reps`, widened about `estimate` for few clusters, and never
+    beyond the values the statistic takes on some resample (so a 0-100 accuracy from five
+    clusters keeps its interval inside 0-100)."""
     alpha = (1.0 - level) / 2.0
     lo, hi = np.quantile(reps, [alpha, 1.0 - alpha])
     f = few_cluster_factor(n_clusters, level)
-    return float(estimate + f * (lo - estimate)), float(estimate + f * (hi - estimate))
+    low = max(float(reps.min()), estimate + f * (lo - estimate))
+    high = min(float(reps.max()), estimate + f * (hi - estimate))
+    return min(float(low), estimate), max(float(high), estimate)
 
 
 def interval(
