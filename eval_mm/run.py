@@ -378,7 +378,7 @@ def rescore(
         ctx.run_dir = folder
         t0 = time.perf_counter()
         outcomes, state = score_run(
-            folder, scorers, ctx, task.breakdown_keys, rescore_all, progress
+            folder, scorers, ctx, task.breakdown_keys, rescore_all, progress, task.cluster_key
         )
         summary = _summary(folder, task, card, outcomes, state)
         scorer_cards = {c.get("fingerprint_id", c["id"]): c for c in card.get("scorers", [])}
@@ -422,6 +422,7 @@ def _summary(
         "config_id": card["config_id"],
         "primary_metric": task.primary_metric or (task.metrics[0] if task.metrics else None),
         "breakdown_keys": list(task.breakdown_keys),
+        "cluster_key": task.cluster_key,
         "counts": card.get("counts", {}),
         "inputs": state,
         "metrics": metrics,

@@ -191,9 +191,11 @@ def score_run(
     breakdown_keys: Sequence[str],
     rescore: bool = False,
     progress: bool = True,
+    cluster_key: str | None = None,
 ) -> tuple[dict[str, MetricOutcome], str]:
     """Score every metric on the stored predictions of a run; also return the digest of the
-    (prediction, gold) pairs scored (`predictions_state`)."""
+    (prediction, gold) pairs scored (`predictions_state`). Intervals resample the clusters
+    named by `cluster_key` (the task's, a metadata key)."""
     samples = load_samples(run_dir)
     predictions = load_predictions(run_dir)
     scored_samples = [s for s in samples if s.id in predictions]
@@ -206,7 +208,7 @@ def score_run(
             scorer, fp, samples, predictions, inputs, run_dir, ctx, rescore, progress
         )
         summary = with_reasoning_counts(
-            scorer.aggregate(scored_samples, scores, breakdown_keys, ctx.seed), scores
+            scorer.summary(scored_samples, scores, breakdown_keys, ctx.seed, cluster_key), scores
         )
         outcomes[scorer.id] = MetricOutcome(
             fingerprint=fp,

@@ -4,11 +4,13 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from typing import Any
 
 import numpy as np
 
-from eval_mm.core.aggregate import BOOTSTRAP_RESAMPLES
+from eval_mm.core.aggregate import MetricSummary
+from eval_mm.core.bootstrap import Statistic
 from eval_mm.core.sample import Sample
 from eval_mm.core.scoring import Score
 from eval_mm.judges.judge_1to5 import run_count
@@ -21,7 +23,9 @@ from eval_mm.metrics.heron import (
     combine_runs,
     heron_legacy,
     heron_original,
+    heron_statistic,
     heron_strict,
+    pooled_rel,
 )
 from eval_mm.metrics.judge_parsing import (
     parse_heron_json_legacy,
@@ -112,32 +116,54 @@ class _Heron(JudgeScorer):
             )
         return extra
 
-    def ci(
-        self, samples: Sequence[Sample], scores: Sequence[Score], seed: int
-    ) -> tuple[float, float] | None:
-        """Item bootstrap (stratified by category) of the headline on run-averaged pairs."""
-        by_cat: dict[str, list[tuple[float, float]]] = {c: [] for c in CATEGORIES}
-        for sample, s in zip(samples, scores, strict=True):
-            pairs = [
-                r["parsed"] for r in s.details.get("runs") or [] if r.get("parsed") is not None
-            ]
-            pairs = [p for p in pairs if p[1] != -1]
-            cat = str(sample.metadata.get("category", ""))
-            if pairs and cat in by_cat:
-                by_cat[cat].append(
-                    (float(np.mean([p[0] for p in pairs])), float(np.mean([p[1] for p in pairs])))
-                )
-        if any(not v for v in by_cat.values()):
-            return None
-        rng = np.random.default_rng(seed)
-        heads = np.zeros(BOOTSTRAP_RESAMPLES)
-        for c in CATEGORIES:
-            arr = np.asarray(by_cat[c])
-            idx = rng.integers(0, len(arr), size=(BOOTSTRAP_RESAMPLES, len(arr)))
-            ref, model = arr[idx, 0].mean(axis=1), arr[idx, 1].mean(axis=1)
-            heads += 100 * model / np.maximum(ref, 1e-9) / len(CATEGORIES)
-        lo, hi = np.quantile(heads, [0.025, 0.975])
-        return float(lo), float(hi)
+    def pairs(self, scores: Sequence[Score]) -> np.ndarray:
+        """items x runs x (reference, model) as parsed per run; NaN where unscored/missing."""
+        out = np.full((len(scores), run_count(scores), 2), np.nan)
+        for i, s in enumerate(scores):
+            for k, rec in enumerate((s.details.get("runs") or [])[: out.shape[1]]):
+                if rec.get("parsed") is not None:
+                    out[i, k] = rec["parsed"][:2]
+        return out
+
+    def statistic(self, samples: Sequence[Sample], scores: Sequence[Score]) -> Statistic:
+        """The headline (per run, then the mean over runs) with one unit per item, so the
+        interval resamples items (or their images) with all their judge runs."""
+        cats = [str(s.metadata.get("category", "")) for s in samples]
+        return heron_statistic(cats, self.pairs(scores), self.variant, [s.id for s in samples],
+                               [s.metadata for s in samples])
+
+    def aggregate(
+        self,
+        samples: Sequence[Sample],
+        scores: Sequence[Score],
+        breakdown_keys: Sequence[str] = (),
+        seed: int = 0,
+    ) -> MetricSummary:
+        summary = super().aggregate(samples, scores, breakdown_keys, seed)
+        return replace(summary, breakdown=self.breakdown(samples, scores, breakdown_keys,
+                                                         summary.extra["categories"]))
+
+    def breakdown(
+        self, samples: Sequence[Sample], scores: Sequence[Score], keys: Sequence[str],
+        categories: dict[str, float | None],
+    ) -> dict[str, dict[str, dict[str, Any]]]:
+        """Relative scores per group, never raw 1-10 means: by `category`, the headline's own
+        category scores; by any other key, `pooled_rel` of the group's items."""
+        pairs = self.pairs(scores)
+        out: dict[str, dict[str, dict[str, Any]]] = {}
+        for key in keys:
+            groups: dict[str, list[int]] = {}
+            for i, s in enumerate(samples):
+                if key in s.metadata:
+                    groups.setdefault(str(s.metadata[key]), []).append(i)
+            table = {}
+            for g, rows in sorted(groups.items()):
+                n = sum(scores[i].value is not None for i in rows)
+                value = categories.get(g) if key == "category" else pooled_rel(pairs[rows],
+                                                                              self.variant)
+                table[g] = {"value": value, "n": n}
+            out[key] = table
+        return out
 
 
 @register_metric

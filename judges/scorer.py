@@ -15,7 +15,8 @@ from typing import Any, ClassVar
 
 import numpy as np
 
-from eval_mm.core.aggregate import MetricSummary, bootstrap_ci, group_means
+from eval_mm.core.aggregate import MetricSummary, group_means
+from eval_mm.core.bootstrap import Statistic, ratio
 from eval_mm.core.sample import Sample
 from eval_mm.core.scoring import Score, ScoreContext, Scorer
 from eval_mm.errors import UserError
@@ -316,7 +317,6 @@ class JudgeScorer(Scorer):
         defined = [h for h in heads if h is not None]
         reasons = Counter(s.reason or "unknown" for s in scores if s.value is None)
         values = [s.value for s in scores]
-        ci = self.ci(samples, scores, seed)
         runs_seen = [r for s in scores for r in s.details.get("runs", [])]
         extra: dict[str, Any] = {
             "runs": len(per_run),
@@ -340,8 +340,6 @@ class JudgeScorer(Scorer):
             n=sum(v is not None for v in values),
             unscored=sum(reasons.values()),
             unscored_reasons=dict(reasons),
-            ci_low=ci[0] if ci else None,
-            ci_high=ci[1] if ci else None,
             scale=self.scale,
             extra=extra,
             breakdown={
@@ -350,10 +348,31 @@ class JudgeScorer(Scorer):
             },
         )
 
-    def ci(
-        self, samples: Sequence[Sample], scores: Sequence[Score], seed: int
-    ) -> tuple[float, float] | None:
-        return bootstrap_ci([s.value for s in scores if s.value is not None], seed=seed)
+    def statistic(self, samples: Sequence[Sample], scores: Sequence[Score]) -> Statistic:
+        """The headline of a judge mean: per run, the mean over the items scored in that run
+        (an item judged without calling the judge counts in every run); then the mean over
+        the runs where it is defined. One unit per item, carrying all its runs: the bootstrap
+        never treats an item's correlated runs as independent items."""
+        runs = max((len(s.details.get("runs") or []) for s in scores), default=0) or 1
+        vals = np.full((len(scores), runs), np.nan)
+        for i, s in enumerate(scores):
+            recs = s.details.get("runs")
+            if recs is None:  # judged without the judge (empty prediction), or not generated
+                vals[i] = np.nan if s.value is None else s.value
+                continue
+            for k, rec in enumerate(recs[:runs]):
+                if rec.get("parsed") is not None:
+                    vals[i, k] = self.item_value([rec["parsed"]])
+        ok = ~np.isnan(vals)
+        cols = np.concatenate([np.where(ok, vals, 0.0), ok.astype(float)], axis=1)
+
+        def combine(sums: np.ndarray) -> np.ndarray:
+            per_run = ratio(sums[:, :runs], sums[:, runs:])
+            defined = ~np.isnan(per_run)
+            return self.scale * ratio(np.where(defined, per_run, 0.0).sum(axis=1),
+                                      defined.sum(axis=1))
+
+        return Statistic([s.id for s in samples], [s.metadata for s in samples], cols, combine)
 
     def extra(self, per_run: list[dict[str, Any]]) -> dict[str, Any]:
         return {}

@@ -12,7 +12,7 @@ from typing import Any
 
 import numpy as np
 
-from eval_mm.core.aggregate import MetricSummary, bootstrap_ci, group_means
+from eval_mm.core.aggregate import MetricSummary, group_means
 from eval_mm.core.sample import Sample
 from eval_mm.core.scoring import Score
 from eval_mm.judges.judge_1to5 import per_run_means
@@ -47,12 +47,6 @@ class YesNoJudge(JudgeScorer):
 
     def per_run(self, samples: Sequence[Sample], scores: Sequence[Score]) -> list[dict[str, Any]]:
         return per_run_means(scores, self.scale)
-
-    def ci(
-        self, samples: Sequence[Sample], scores: Sequence[Score], seed: int
-    ) -> tuple[float, float] | None:
-        ci = bootstrap_ci([s.value for s in scores if s.value is not None], seed=seed)
-        return (ci[0] * self.scale, ci[1] * self.scale) if ci else None
 
     def extra(self, per_run: list[dict[str, Any]]) -> dict[str, Any]:
         heads = [r["value"] for r in per_run if r["value"] is not None]

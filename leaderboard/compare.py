@@ -116,10 +116,13 @@ def compare(board: Board, root: Path, a: str, b: str, seed: int = 0,
                 d.note = ("the headline is not a per-sample mean (a ratio or macro average): "
                           "difference of headlines, no interval")
             else:
-                iv = paired_mean(np.asarray(pairing.a), np.asarray(pairing.b), sa, RESAMPLES,
-                                 seed)
-                d.delta, d.ci = iv.delta, (iv.low, iv.high)
-                d.note = f"paired bootstrap over {d.paired} shared samples"
+                try:
+                    iv = paired_mean(np.asarray(pairing.a), np.asarray(pairing.b), sa,
+                                     RESAMPLES, seed)
+                    d.delta, d.ci = iv.delta, (iv.low, iv.high)
+                    d.note = f"paired bootstrap over {d.paired} shared samples"
+                except ValueError:  # a single shared sample: no interval
+                    d.note = f"{d.paired} shared sample: too few for an interval"
         missing = pairing.only_a + pairing.only_b + pairing.unscored
         if missing:
             d.note += f"; {missing} samples left out (in one run only or unscored)"

@@ -112,6 +112,42 @@ def filter_by_column(
     return kept
 
 
+def image_key(image: Image.Image) -> str:
+    """A short content hash of an image: questions asked on the same picture share it.
+
+    Hashes every 7th pixel of every 7th row (and the size): page-sized images stay cheap,
+    and two different pictures practically never collide."""
+    import hashlib
+
+    import numpy as np
+
+    pixels = np.asarray(image)[::7, ::7]
+    h = hashlib.blake2b(digest_size=8)
+    h.update(f"{image.mode}{image.size}".encode())
+    h.update(np.ascontiguousarray(pixels).tobytes())
+    return h.hexdigest()
+
+
+def shared_groups(keys: Sequence[Sequence[str]]) -> list[str | None]:
+    """For items that each show some images (keys), the group of every item: items sharing
+    an image, directly or through others, form one group (named by its smallest key). An
+    item without keys has no group (None)."""
+    parent: dict[str, str] = {}
+
+    def root(k: str) -> str:
+        while parent.setdefault(k, k) != k:
+            parent[k] = parent[parent[k]]
+            k = parent[k]
+        return k
+
+    for item in keys:
+        for k in item[1:]:
+            a, b = root(item[0]), root(k)
+            if a != b:
+                parent[max(a, b)] = min(a, b)
+    return [root(item[0]) if item else None for item in keys]
+
+
 # ---------------------------------------------------------------- English companion tasks
 
 # lmms-eval post-prompts, also used by llm-jp-eval-mm (spec tasks-2026.md §5.0).

@@ -15,6 +15,7 @@ from eval_mm.tasks._common import (
     LETTERS,
     MC_INSTRUCTION,
     filter_by_column,
+    image_key,
     mc_prompt,
     require_columns,
     to_rgb,
@@ -51,6 +52,7 @@ class CvqaJa(Task):
     breakdown_keys = ("category",)
     prompt_variants = ("llmjp",)
     group = "multiple-choice"
+    cluster_key = "image_id"  # questions about one picture (by content) are one cluster
 
     def load_rows(self, source: RowSource) -> Iterable[dict[str, Any]]:
         rows = super().load_rows(source)
@@ -70,16 +72,16 @@ class CvqaJa(Task):
                     f"cvqa-ja: row {row['ID']} has Label {label}, expected 0-{len(options) - 1}"
                 )
             letter = LETTERS[label]
+            image = to_rgb(row["image"])
             yield Sample(
                 id=str(index),  # index within the filtered set [V]
-                messages=user_turn(
-                    mc_prompt(str(row["Question"]), options), [to_rgb(row["image"])]
-                ),
+                messages=user_turn(mc_prompt(str(row["Question"]), options), [image]),
                 references=[letter],
                 metadata={
                     "options": options,
                     "category": str(row["Category"]),
                     "cvqa_id": str(row["ID"]),
+                    "image_id": image_key(image),
                     "oracle_answer": letter,
                 },
             )

@@ -25,6 +25,8 @@ class DocVQA(SimpleTask):
     columns: ClassVar[tuple[str, ...]] = ("questionId", "question", "image", "answers")
     id_column: ClassVar[str | None] = "questionId"
     post_prompts: ClassVar[dict[str, str]] = {"llmjp": P_PHRASE}
+    cluster_key = "document"  # several questions per document (docId)
 
     def metadata(self, row: dict[str, Any]) -> dict[str, Any]:
-        return {"question_types": [str(t) for t in row.get("question_types") or []]}
+        doc = {"document": str(row["docId"])} if row.get("docId") is not None else {}
+        return {"question_types": [str(t) for t in row.get("question_types") or []], **doc}

@@ -21,4 +21,6 @@ class InfoVQA(DocVQA):
     dataset = DatasetRef("lmms-lab/DocVQA", "validation", "InfographicVQA", "main")
 
     def metadata(self, row: dict[str, Any]) -> dict[str, Any]:
-        return {"answer_type": [str(t) for t in row.get("answer_type") or []]}
+        # The cluster (`document`): the infographic, named by its URL.
+        doc = {"document": str(row["image_url"])} if row.get("image_url") else {}
+        return {"answer_type": [str(t) for t in row.get("answer_type") or []], **doc}

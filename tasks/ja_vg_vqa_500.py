@@ -28,6 +28,7 @@ class _VgVqaBase(Task):
     dataset = DATASET
     prompt_variants = ("llmjp", "asagi")
     group = "judge"
+    cluster_key = "image_id"  # several QA pairs per image
     first_only: ClassVar[bool] = False
 
     def build_samples(self, rows: Iterable[dict[str, Any]]) -> Iterator[Sample]:

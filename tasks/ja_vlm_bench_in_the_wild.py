@@ -9,7 +9,13 @@ from typing import Any
 from eval_mm.core.sample import Sample, user_turn
 from eval_mm.core.task import DatasetRef, Task
 from eval_mm.registries import register_task
-from eval_mm.tasks._common import ASAGI_DETAILED, asagi_prompt, require_columns, to_rgb
+from eval_mm.tasks._common import (
+    ASAGI_DETAILED,
+    asagi_prompt,
+    image_key,
+    require_columns,
+    to_rgb,
+)
 
 
 @register_task
@@ -26,6 +32,7 @@ class JaVlmBenchInTheWild(Task):
     primary_metric = "judge_1to5"
     prompt_variants = ("llmjp", "asagi")
     group = "judge"
+    cluster_key = "image_id"  # 50 questions on 42 photos
 
     def build_samples(self, rows: Iterable[dict[str, Any]]) -> Iterator[Sample]:
         for index, row in enumerate(rows):
@@ -36,11 +43,12 @@ class JaVlmBenchInTheWild(Task):
                 if self.prompt_variant == "llmjp"
                 else asagi_prompt(ASAGI_DETAILED, question)
             )
+            image = to_rgb(row["image"])
             yield Sample(
                 id=str(index),  # row index, as the reference implementation [V]
-                messages=user_turn(prompt, [to_rgb(row["image"])]),
+                messages=user_turn(prompt, [image]),
                 references=[str(row["answer"])],
-                metadata={},
+                metadata={"image_id": str(row.get("image_url") or image_key(image))},
                 judge_question=question,
             )
 

@@ -12,7 +12,13 @@ from typing import Any
 from eval_mm.core.sample import Sample, user_turn
 from eval_mm.core.task import DatasetRef, Task
 from eval_mm.registries import register_task
-from eval_mm.tasks._common import ASAGI_DETAILED, asagi_prompt, require_columns, to_rgb
+from eval_mm.tasks._common import (
+    ASAGI_DETAILED,
+    asagi_prompt,
+    image_key,
+    require_columns,
+    to_rgb,
+)
 
 REFERENCE_KEY = "gpt-4-0125-preview"  # the reference used by the original and llm-jp-eval-mm [V]
 COLUMNS = ("question_id", "image", "category", "image_category", "context", "text", "answer")
@@ -29,6 +35,7 @@ class JapaneseHeronBench(Task):
     metrics = ("heron_rel", "heron_rel_legacy")
     primary_metric = "heron_rel"
     breakdown_keys = ("category", "image_category")
+    cluster_key = "image_id"  # 103 questions on 21 images
     prompt_variants = ("llmjp", "asagi")
     group = "judge"
 
@@ -37,14 +44,16 @@ class JapaneseHeronBench(Task):
             require_columns(self.id, row, COLUMNS)
             text = str(row["text"])
             prompt = text if self.prompt_variant == "llmjp" else asagi_prompt(ASAGI_DETAILED, text)
+            image = to_rgb(row["image"])
             yield Sample(
                 id=str(row["question_id"]),
-                messages=user_turn(prompt, [to_rgb(row["image"])]),
+                messages=user_turn(prompt, [image]),
                 references=[str(row["answer"][REFERENCE_KEY])],
                 metadata={
                     "category": row["category"],
                     "image_category": row["image_category"],
                     "context": row["context"],
+                    "image_id": image_key(image),  # the data has no image id column
                 },
                 judge_question=text,
             )

@@ -10,7 +10,7 @@ from eval_mm.core.sample import Sample, user_turn
 from eval_mm.core.task import DatasetRef, Task
 from eval_mm.errors import UserError
 from eval_mm.registries import register_task
-from eval_mm.tasks._common import require_columns, to_rgb
+from eval_mm.tasks._common import image_key, require_columns, shared_groups, to_rgb
 
 ANSWER_TYPES = ("yes/no", "factoid", "numerical", "open-ended")
 PAGE_COLUMNS = ("image_0", "image_1", "image_2", "image_3")
@@ -51,10 +51,15 @@ class JDocQA(Task):
     )
     primary_metric = "judge_1to5"
     breakdown_keys = ("answer_type_name", "short_answer")
+    # Several questions per document. speed/JDocQA has no document column: questions that
+    # show a common page image are grouped (a copy with `pdf_name` is grouped by it).
+    cluster_key = "document"
     prompt_variants = ("llmjp",)
     group = "document"
 
     def build_samples(self, rows: Iterable[dict[str, Any]]) -> Iterator[Sample]:
+        samples: list[Sample] = []
+        pages_of: list[list[str]] = []
         for row in rows:
             require_columns(self.id, row, ("question_id", "question", "answer", "answer_type"))
             # Pages named by the question, in column order; absent pages are None [V].
@@ -63,7 +68,9 @@ class JDocQA(Task):
                 self.warnings.append(f"question {row['question_id']} has no page image")
             kind = answer_type_index(row["answer_type"])
             question = str(row["question"])  # includes its answer-format line; sent as stored [V]
-            yield Sample(
+            pdf = row.get("pdf_name")
+            pages_of.append([f"pdf:{pdf}"] if pdf else [image_key(p) for p in pages])
+            samples.append(Sample(
                 id=str(row["question_id"]),
                 messages=user_turn(question, pages),
                 references=[str(row["answer"])],
@@ -76,7 +83,11 @@ class JDocQA(Task):
                     "pages": len(pages),
                 },
                 judge_question=question,
-            )
+            ))
+        for sample, document in zip(samples, shared_groups(pages_of), strict=True):
+            if document is not None:
+                sample.metadata["document"] = document
+        yield from samples
 
     def prompt_templates(self) -> dict[str, str]:
         return {"prompt": "{question}"}

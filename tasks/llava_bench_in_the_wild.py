@@ -12,7 +12,7 @@ from typing import Any, ClassVar
 
 from eval_mm.core.task import DatasetRef
 from eval_mm.registries import register_task
-from eval_mm.tasks._common import SimpleTask
+from eval_mm.tasks._common import SimpleTask, image_key, to_rgb
 
 
 @register_task
@@ -34,5 +34,8 @@ class LlavaBenchInTheWildEn(SimpleTask):
     def golds(self, row: dict[str, Any]) -> list[str]:
         return [str(row["gpt_answer"])]
 
+    cluster_key = "image_id"  # 60 questions on 24 images
+
     def metadata(self, row: dict[str, Any]) -> dict[str, Any]:
-        return {"category": str(row.get("category", ""))}
+        image = row.get("image_id") or image_key(to_rgb(row["image"]))
+        return {"category": str(row.get("category", "")), "image_id": str(image)}

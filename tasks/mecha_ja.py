@@ -15,7 +15,14 @@ from eval_mm.core.sample import Sample, user_turn
 from eval_mm.core.task import DatasetRef, Task
 from eval_mm.errors import UserError
 from eval_mm.registries import register_task
-from eval_mm.tasks._common import LETTERS, MC_INSTRUCTION, mc_prompt, require_columns, to_rgb
+from eval_mm.tasks._common import (
+    LETTERS,
+    MC_INSTRUCTION,
+    image_key,
+    mc_prompt,
+    require_columns,
+    to_rgb,
+)
 
 ANSWER_TYPES = ("Factoid", "Non-Factoid")
 COLUMNS = ("question", "background_text", "options", "image", "answer", "answer_type")
@@ -47,6 +54,9 @@ class MechaJa(Task):
     metrics = ("mecha_acc", "mecha_circular_acc", "mecha_acc_legacy")
     primary_metric = "mecha_acc"
     breakdown_keys = ("answer_type", "background", "rotation_id")
+    # 1,821 questions on 603 images, each asked in 4 rotations: questions on one image (and
+    # so the rotations of each) are one cluster. The data has no image id: a content key.
+    cluster_key = "image_id"
     prompt_variants = ("llmjp", "with_background")
     group = "multiple-choice"
 
@@ -68,6 +78,7 @@ class MechaJa(Task):
             if self.prompt_variant == "with_background" and background:
                 question = background + "\n" + question
             image = to_rgb(row["image"])
+            image_id = image_key(image)
             base = str(index)  # row index, as the reference implementation [V]
             shifts = range(4) if self.rotated else [None]
             for shift in shifts:
@@ -86,6 +97,7 @@ class MechaJa(Task):
                         "background": "with_background" if background else "without_background",
                         "options": opts,
                         "id": str(row.get("id", "")),
+                        "image_id": image_id,
                         "oracle_answer": letter,
                     },
                 )

@@ -28,6 +28,10 @@ class TextVQA(SimpleTask):
     columns: ClassVar[tuple[str, ...]] = ("question_id", "question", "image", "answers")
     id_column: ClassVar[str | None] = "question_id"
     post_prompts: ClassVar[dict[str, str]] = {"llmjp": "", "lmms": P_PHRASE}
+    cluster_key = "image_id"  # 5,000 questions on fewer images
+
+    def metadata(self, row: dict[str, Any]) -> dict[str, Any]:
+        return {"image_id": str(row["image_id"])} if row.get("image_id") is not None else {}
 
     def question(self, row: dict[str, Any]) -> str:
         q = str(row["question"])

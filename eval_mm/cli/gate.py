@@ -10,16 +10,23 @@ from typing import Any
 
 from eval_mm.errors import UserError
 
+# As eval_mm.gate.config.CORRECTIONS and eval_mm.gate.verdict.EXIT_INTERNAL_ERROR; not
+# imported here, so that building the CLI parser does not load the gate.
+CORRECTIONS = ("holm", "bonferroni", "none")
+EXIT_INTERNAL_ERROR = 4
+
 
 def register(sub: Any) -> None:
     p = sub.add_parser(
         "gate",
         help="compare a candidate run with a baseline; exit 1 on a regression",
         description="Compare every task metric present in both the baseline and the candidate, "
-        "on the samples both scored, with a seeded paired bootstrap. Exit 0: no regression; "
-        "1: a gated metric dropped by more than its tolerance with the chosen confidence; "
-        "2: the runs cannot be compared (missing task, other task version, other samples, "
-        "other judge). See docs/gate.md.",
+        "on the samples both scored, with a seeded paired cluster bootstrap. Exit 0: pass; "
+        "1: a gated metric dropped by more than its tolerance (Holm-adjusted over the gated "
+        "metrics), or, with --strict, the gate is inconclusive; 2: the runs cannot be compared "
+        "(missing task, other task version, other samples, other judge, bad config); "
+        "3: inconclusive (no regression found, but some gated metric cannot detect a drop of "
+        "its tolerance with the configured power); 4: internal error. See docs/gate.md.",
     )
     p.add_argument("--baseline", "-b", type=Path, required=True,
                    help="baseline run folder, or a folder of runs (matched by task id)")
@@ -43,14 +50,20 @@ def register(sub: Any) -> None:
     st.add_argument("--confidence", type=float, help="two-sided interval level (default 0.95)")
     st.add_argument("--resamples", type=int, help="bootstrap resamples (default 2000)")
     st.add_argument("--seed", type=int, help="bootstrap seed (default 0)")
-    st.add_argument("--correction", choices=["none", "bonferroni"],
-                    help="multiple-comparison correction over gated metrics (default none)")
+    st.add_argument("--correction", choices=list(CORRECTIONS),
+                    help="multiple-comparison correction over gated metrics (default holm)")
+    st.add_argument("--power", type=float,
+                    help="power a comparison needs at its tolerance, else it is inconclusive "
+                    "(default 0.8)")
+    st.add_argument("--strict", action="store_true", default=None,
+                    help="an inconclusive gate fails with exit 1 (default: exit 3)")
     out = p.add_argument_group("outputs")
     out.add_argument("--markdown", type=Path, help="write the Markdown report here too")
     out.add_argument("--json", type=Path, help="write the JSON report here")
     out.add_argument("--junit", type=Path, help="write a JUnit XML report here")
     out.add_argument("--quiet", "-q", action="store_true", help="do not print the Markdown report")
-    p.set_defaults(func=cmd_gate, crash_exit=2)  # exit 1 means "regression"
+    # A crash must never read as a verdict (0 pass, 1 regression, 3 inconclusive).
+    p.set_defaults(func=cmd_gate, crash_exit=EXIT_INTERNAL_ERROR)
 
 
 def _csv(text: str | None) -> list[str] | None:
@@ -75,7 +88,8 @@ def cmd_gate(args: argparse.Namespace) -> int:
 
     cfg = load_config(args.config).updated(
         confidence=args.confidence, resamples=args.resamples, seed=args.seed,
-        min_overlap=args.min_overlap, correction=args.correction, tasks=_csv(args.tasks),
+        min_overlap=args.min_overlap, correction=args.correction, power=args.power,
+        strict=args.strict, tasks=_csv(args.tasks),
         metrics=_csv(args.metrics), skip_judge_mismatch=args.skip_judge_mismatch,
     )
     baseline = args.baseline
@@ -98,5 +112,8 @@ def cmd_gate(args: argparse.Namespace) -> int:
         sys.stdout.write(markdown)
     for c in result.regressions:
         print(f"eval-mm gate: regression in {c.task}/{c.metric}: {c.delta:+.2f} "
-              f"(CI up to {c.ci_high:+.2f}, tolerance -{c.tolerance:.2f})", file=sys.stderr)
+              f"(CI up to {c.ci_high:+.2f}, tolerance -{c.tolerance:.2f}, "
+              f"adjusted p {c.p_adjusted:.2g})", file=sys.stderr)
+    for c in result.inconclusive:
+        print(f"eval-mm gate: inconclusive {c.task}/{c.metric}: {c.reason}", file=sys.stderr)
     return result.exit_code

@@ -1,6 +1,7 @@
 """Core concepts: samples, tasks, models, scorers and aggregation."""
 
-from eval_mm.core.aggregate import MetricSummary, bootstrap_ci, summarise
+from eval_mm.core.aggregate import MetricSummary, summarise, with_interval
+from eval_mm.core.bootstrap import Interval, Statistic, interval, mean_statistic
 from eval_mm.core.model import GenerationConfig, GenerationFailure, Model, ModelOutput
 from eval_mm.core.sample import ImagePart, Message, Sample, TextPart, user_turn
 from eval_mm.core.scoring import Score, ScoreContext, Scorer
@@ -11,6 +12,7 @@ __all__ = [
     "GenerationConfig",
     "GenerationFailure",
     "ImagePart",
+    "Interval",
     "Message",
     "MetricSummary",
     "Model",
@@ -19,10 +21,13 @@ __all__ = [
     "Score",
     "ScoreContext",
     "Scorer",
+    "Statistic",
     "Task",
     "TaskOptions",
     "TextPart",
-    "bootstrap_ci",
+    "interval",
+    "mean_statistic",
     "summarise",
     "user_turn",
+    "with_interval",
 ]

@@ -9,7 +9,8 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, ClassVar
 
-from eval_mm.core.aggregate import MetricSummary, summarise
+from eval_mm.core.aggregate import MetricSummary, summarise, with_interval
+from eval_mm.core.bootstrap import Statistic, mean_statistic
 from eval_mm.core.sample import Sample
 
 
@@ -116,9 +117,8 @@ class Scorer(ABC):
         breakdown_keys: Sequence[str] = (),
         seed: int = 0,
     ) -> MetricSummary:
-        """Default: mean x scale with a seeded bootstrap CI, and breakdowns by metadata keys.
-
-        `samples[i]` is the sample of `scores[i]` (text only; images are not kept)."""
+        """Default: mean x scale, breakdowns by metadata keys and `summary_extra` (the interval
+        is added by `summary`). `samples[i]` is the sample of `scores[i]` (text only)."""
         summary = summarise(
             [s.value for s in scores],
             [s.reason for s in scores],
@@ -134,6 +134,30 @@ class Scorer(ABC):
         """Named sub-numbers the default aggregation reports beside the mean (unparsed
         counts, per-type means, ...); none by default."""
         return {}
+
+    def statistic(self, samples: Sequence[Sample], scores: Sequence[Score]) -> Statistic:
+        """The headline as a function of sums over units, for bootstrap intervals and the gate.
+
+        Default: the mean of scored values x scale, one unit per scored sample. A scorer whose
+        headline is another function (a macro average, a ratio, a mean over judge runs)
+        overrides this so that its interval is of the number it reports."""
+        kept = [(s, sc.value) for s, sc in zip(samples, scores, strict=True)
+                if sc.value is not None]
+        return mean_statistic([v for _, v in kept], [s.id for s, _ in kept],
+                              [s.metadata for s, _ in kept], self.scale)
+
+    def summary(
+        self,
+        samples: Sequence[Sample],
+        scores: Sequence[Score],
+        breakdown_keys: Sequence[str] = (),
+        seed: int = 0,
+        cluster_key: str | None = None,
+    ) -> MetricSummary:
+        """What a run stores: `aggregate`, with the seeded bootstrap interval of `statistic`
+        resampling the clusters named by the task's `cluster_key` (a metadata key)."""
+        return with_interval(self.aggregate(samples, scores, breakdown_keys, seed),
+                             self.statistic(samples, scores), cluster_key, seed)
 
     def preflight(self, ctx: ScoreContext) -> None:
         """Check, before any generation starts, that scoring can run (API keys etc.);

@@ -86,6 +86,10 @@ class Task(ABC):
     metrics: ClassVar[tuple[str, ...]] = ()
     primary_metric: ClassVar[str | None] = None
     breakdown_keys: ClassVar[tuple[str, ...]] = ()
+    # Metadata key naming the cluster of a sample: samples sharing a value are not
+    # independent (questions on one image, rotations of one question). Bootstrap intervals
+    # and the gate resample whole clusters. None: samples are independent.
+    cluster_key: ClassVar[str | None] = None
     prompt_variants: ClassVar[tuple[str, ...]] = ("llmjp",)
     generation: ClassVar[GenerationConfig | None] = None
     group: ClassVar[str] = "general"

@@ -1,5 +1,6 @@
 """Regression gate: compare a candidate checkpoint's runs with a baseline's, per metric,
-with a seeded paired bootstrap, and say pass or regression (see docs/gate.md)."""
+with a seeded paired cluster bootstrap, and say pass, regression or inconclusive
+(see docs/gate.md)."""
 
 from eval_mm.gate.compare import GateResult, MetricComparison, run_gate
 from eval_mm.gate.config import GateConfig, Tolerance, load_config

@@ -1,26 +1,29 @@
-"""The gate itself: pair runs by task, compare every shared metric, decide verdicts."""
+"""The gate itself: pair runs by task, measure every shared metric, decide verdicts."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-import numpy as np
-
-from eval_mm.core.scoring import Score, Scorer
 from eval_mm.errors import UserError
-from eval_mm.gate.bootstrap import Interval, paired_mean, paired_statistic
 from eval_mm.gate.compat import Selection, check_selection, check_task, judge_mismatch
 from eval_mm.gate.config import GateConfig
-from eval_mm.gate.pairing import Paired, pair_scores
-from eval_mm.gate.quiet import resampling_scorers
-from eval_mm.gate.runs import Run, load_runs, lookup_scorer
+from eval_mm.gate.measure import NotAssessed, measure
+from eval_mm.gate.pairing import pair_scores
+from eval_mm.gate.runs import Run, load_runs
+from eval_mm.gate.verdict import (
+    INCONCLUSIVE,
+    PASS,
+    REGRESSION,
+    SKIPPED,
+    decide,
+    exit_code,
+    overall,
+)
 
-PASS, REGRESSION, IMPROVED, SKIPPED = "pass", "regression", "improved", "skipped"
-# Resampling through a scorer's own aggregate is a Python loop; cap it to keep CI fast.
-MAX_AGGREGATE_RESAMPLES = 1000
+__all__ = ["INCONCLUSIVE", "PASS", "REGRESSION", "SKIPPED", "GateResult", "MetricComparison",
+           "TaskPair", "run_gate"]
 
 
 @dataclass
@@ -30,14 +33,29 @@ class MetricComparison:
     kind: str
     version: str | None
     gated: bool
-    verdict: str
-    method: str = "mean"  # "mean" of per-sample values, or the scorer's "aggregate"
-    baseline: float | None = None  # on the paired samples, reported units
+    verdict: str  # pass | regression | inconclusive | skipped
+    reason: str | None = None  # why inconclusive (underpowered, not assessed)
+    improved: bool = False  # the whole interval lies above 0
+    method: str = "mean"  # "mean", the scorer's vectorised "statistic", or its "aggregate"
+    baseline: float | None = None  # headline on the paired samples, reported units
     candidate: float | None = None
     delta: float | None = None
-    ci_low: float | None = None
+    ci_low: float | None = None  # two-sided `confidence` interval of delta, unadjusted
     ci_high: float | None = None
     confidence: float | None = None
+    se: float | None = None  # paired cluster bootstrap standard error of delta
+    cluster_key: str | None = None
+    clusters: int | None = None
+    units: int | None = None
+    resamples: int | None = None
+    failed_resamples: int = 0
+    test: str | None = None  # what decided: "bootstrap t" or "exact McNemar"
+    p_value: float | None = None  # one-sided, H0: the drop is at most the tolerance
+    p_adjusted: float | None = None  # after the multiple-comparison correction
+    p_within: float | None = None  # one-sided, H0: the drop exceeds the tolerance
+    alpha: float | None = None  # family-wise one-sided level
+    mde: float | None = None  # smallest drop detected with the configured power
+    mcnemar: dict[str, Any] | None = None
     tolerance: float | None = None  # allowed drop, reported units
     tolerance_rule: str = ""
     n: int = 0
@@ -48,6 +66,7 @@ class MetricComparison:
     baseline_reported: float | None = None  # summary.json headline (all of the run's samples)
     candidate_reported: float | None = None
     note: str | None = None
+    flips: dict[str, Any] = field(default_factory=dict)
 
     @property
     def fails(self) -> bool:
@@ -68,8 +87,10 @@ class TaskPair:
         return {
             "task": self.task,
             "version": self.baseline.task.get("version"),
+            "cluster_key": self.baseline.cluster_key or self.candidate.cluster_key,
             "baseline": {"path": str(self.baseline.path), "model": self.baseline.model_id},
-            "candidate": {"path": str(self.candidate.path), "model": self.candidate.model_id},
+            "candidate": {"path": str(self.candidate.path), "model": self.candidate.model_id,
+                          "browser_run": self.candidate.browser_run},
             "selection": self.selection.to_json(),
         }
 
@@ -86,115 +107,23 @@ class GateResult:
         return [c for c in self.comparisons if c.fails]
 
     @property
+    def inconclusive(self) -> list[MetricComparison]:
+        return [c for c in self.comparisons if c.gated and c.verdict == INCONCLUSIVE]
+
+    @property
+    def verdict(self) -> str:
+        return overall(self.comparisons)
+
+    @property
     def passed(self) -> bool:
-        return not self.regressions
+        return self.verdict == PASS
 
     @property
     def exit_code(self) -> int:
-        return 0 if self.passed else 1
+        return exit_code(self.verdict, self.config.strict)
 
 
-def _verdict(iv: Interval, allowance: float) -> str:
-    if iv.high < -allowance:
-        return REGRESSION  # the whole interval lies below the allowed drop
-    if iv.low > 0:
-        return IMPROVED
-    return PASS
-
-
-def _uses_own_aggregate(scorer: Scorer | None) -> bool:
-    return scorer is not None and type(scorer).aggregate is not Scorer.aggregate
-
-
-def _aggregate_statistic(
-    scorer: Scorer, base: Run, cand: Run, paired: Paired, seed: int
-) -> Callable[[np.ndarray], tuple[float | None, float | None]] | None:
-    """(baseline, candidate) statistic on resampled paired ids, through `scorer.aggregate`."""
-    from eval_mm.score import load_samples
-
-    b_samples = {s.id: s for s in load_samples(base.path)}
-    c_samples = {s.id: s for s in load_samples(cand.path)}
-    if not all(i in b_samples and i in c_samples for i in paired.ids):
-        return None
-    bs = [b_samples[i] for i in paired.ids]
-    cs = [c_samples[i] for i in paired.ids]
-
-    def to_score(r: dict[str, Any]) -> Score:
-        return Score(r["value"], r.get("reason"), r.get("details") or {})
-
-    b_scores = [to_score(r) for r in paired.baseline_records]
-    c_scores = [to_score(r) for r in paired.candidate_records]
-
-    def statistic(idx: np.ndarray) -> tuple[float | None, float | None]:
-        take = idx.tolist()
-        b = scorer.aggregate([bs[i] for i in take], [b_scores[i] for i in take], (), seed).value
-        c = scorer.aggregate([cs[i] for i in take], [c_scores[i] for i in take], (), seed).value
-        return b, c
-
-    return statistic
-
-
-class _NoInterval(Exception):
-    """The metric's own aggregation gives no usable bootstrap interval."""
-
-
-PROBES = 5
-
-
-def _behaves_as_mean(
-    stat: Callable[[np.ndarray], tuple[float | None, float | None]], paired: Paired,
-    scale: float, seed: int,
-) -> bool:
-    """Whether the scorer's headline equals mean x scale, on all pairs and a few resamples.
-
-    Many scorers override `aggregate` only to add extras; for them the vectorised bootstrap
-    gives the same answer as resampling through `aggregate`, thousands of times faster. A
-    macro average or a ratio differs from the mean on random resamples, so it is caught."""
-    rng = np.random.default_rng(seed + 1)
-    probes = [np.arange(paired.n)] + [rng.integers(0, paired.n, paired.n) for _ in range(PROBES)]
-    for idx in probes:
-        b, c = stat(idx)
-        for got, values in ((b, paired.baseline), (c, paired.candidate)):
-            want = float(values[idx].mean() * scale)
-            if got is None or abs(got - want) > 1e-9 * max(1.0, abs(want)):
-                return False
-    return True
-
-
-def _aggregate_interval(
-    scorer: Scorer, pair: TaskPair, paired: Paired, cfg: GateConfig, confidence: float,
-    out: MetricComparison,
-) -> Interval | None:
-    """The interval through the scorer's own aggregation, or None when that is the mean."""
-    stat = _aggregate_statistic(scorer, pair.baseline, pair.candidate, paired, cfg.seed)
-    if stat is None:
-        raise _NoInterval("samples.jsonl lacks some paired samples, needed by the metric's "
-                          "own aggregation")
-    scale = pair.baseline.metric_scale(out.metric)
-    with resampling_scorers():
-        try:
-            if _behaves_as_mean(stat, paired, scale, cfg.seed):
-                return None
-            out.method = "aggregate"
-            out.baseline, out.candidate = stat(np.arange(paired.n))
-        except Exception as exc:  # a scorer bug must not hide the other metrics' verdicts
-            raise _NoInterval(f"the scorer's aggregate failed: {exc!r}") from exc
-        if out.baseline is None or out.candidate is None:
-            raise _NoInterval("the metric is undefined on the paired samples")
-        out.delta = out.candidate - out.baseline
-        try:
-            return paired_statistic(paired.n, stat, min(cfg.resamples, MAX_AGGREGATE_RESAMPLES),
-                                    cfg.seed, confidence)
-        except ValueError as exc:
-            raise _NoInterval(f"{exc}; too few samples per group for this metric, use a "
-                              "larger subset") from exc
-        except Exception as exc:
-            raise _NoInterval(f"the scorer's aggregate failed on a resample: {exc!r}") from exc
-
-
-def _compare_metric(
-    pair: TaskPair, metric: str, cfg: GateConfig, confidence: float
-) -> MetricComparison:
+def _compare_metric(pair: TaskPair, metric: str, cfg: GateConfig) -> MetricComparison:
     base, cand = pair.baseline, pair.candidate
     task = pair.task
     kind = base.metric_kind(metric)
@@ -203,7 +132,7 @@ def _compare_metric(
     paired = pair_scores(base, cand, metric)
     out = MetricComparison(
         task, metric, kind, base.metric_version(metric), rule.gate, PASS,
-        confidence=confidence, n=paired.n, n_common=paired.n_common,
+        confidence=cfg.confidence, n=paired.n, n_common=paired.n_common,
         unscored_baseline=paired.unscored_baseline, unscored_candidate=paired.unscored_candidate,
         missing=paired.missing, tolerance_rule=tol.describe(),
         baseline_reported=(base.metrics.get(metric) or {}).get("value"),
@@ -214,26 +143,24 @@ def _compare_metric(
                         f"have no score in one of the runs; finish scoring with `eval-mm score`")
     if paired.n == 0:
         raise UserError(f"{task}/{metric}: no sample is scored in both runs, nothing to compare")
-    scale = base.metric_scale(metric)
-    scorer = lookup_scorer(metric)
-    iv: Interval | None = None
-    if scorer is not None and _uses_own_aggregate(scorer):
-        try:
-            iv = _aggregate_interval(scorer, pair, paired, cfg, confidence, out)
-        except _NoInterval as exc:
-            # A per-sample mean would be on another scale than the headline: say so instead.
-            out.verdict, out.note = SKIPPED, f"not assessed: {exc}"
-            return out
-    elif scorer is None:
-        out.note = "scorer not registered; compared per-sample means"
-    if iv is None:
-        iv = paired_mean(paired.baseline, paired.candidate, scale, cfg.resamples, cfg.seed,
-                         confidence)
-        out.baseline = float(paired.baseline.mean() * scale)
-        out.candidate = float(paired.candidate.mean() * scale)
-    out.delta, out.ci_low, out.ci_high = iv.delta, iv.low, iv.high
-    out.tolerance = tol.allowance(out.baseline)
-    out.verdict = _verdict(iv, out.tolerance)
+    try:
+        m = measure(base, cand, metric, paired, resamples=cfg.resamples, seed=cfg.seed,
+                    confidence=cfg.confidence)
+    except NotAssessed as exc:
+        out.cluster_key = base.cluster_key or cand.cluster_key
+        out.verdict, out.reason = INCONCLUSIVE, f"not assessed: {exc}"
+        return out
+    est = m.estimate
+    out.method, out.cluster_key, out.note = m.method, m.cluster_key, m.note
+    out.baseline, out.candidate, out.delta, out.se = est.baseline, est.candidate, est.delta, est.se
+    out.clusters, out.units, out.resamples = est.clusters, est.units, m.resamples
+    out.failed_resamples = est.failed
+    out.ci_low, out.ci_high = m.ci
+    out.tolerance = tol.allowance(est.baseline)  # a relative one: of the paired baseline
+    out.p_value, out.test, out.mcnemar = m.drop_test(out.tolerance)
+    out.p_within = m.within_p(out.tolerance)
+    out.flips = m.flips
+    out.improved = out.ci_low > 0
     return out
 
 
@@ -302,9 +229,6 @@ def run_gate(baseline: Path, candidate: Path, cfg: GateConfig) -> GateResult:
                     "--skip-judge-mismatch")
     if not plan and not skipped:
         raise UserError("no metric is present in both baseline and candidate")
-    gated = sum(1 for p, m in plan if cfg.rule(p.task, m).gate)
-    confidence = cfg.confidence
-    if cfg.correction == "bonferroni" and gated > 1:
-        confidence = 1.0 - (1.0 - cfg.confidence) / gated
-    comparisons = [_compare_metric(p, m, cfg, confidence) for p, m in plan] + skipped
+    comparisons = [_compare_metric(p, m, cfg) for p, m in plan] + skipped
+    decide(comparisons, cfg.confidence, cfg.correction, cfg.power)
     return GateResult(cfg, pairs, comparisons, notes)

@@ -3,7 +3,12 @@
 Example::
 
     [gate]
-    confidence = 0.95      # two-sided level of the paired bootstrap interval
+    confidence = 0.95      # two-sided interval level; regressions are tested one-sided at
+                           # (1 - confidence) / 2 across all gated metrics (Holm)
+    power = 0.8            # a comparison that cannot detect a drop of the tolerance with
+                           # this power is inconclusive (underpowered), never a pass
+    correction = "holm"    # or "bonferroni", or "none" (each metric at the full level)
+    strict = false         # true: an inconclusive gate fails (exit 1)
     resamples = 2000
     seed = 0
     min_overlap = 0.95     # share of samples both runs must have in common
@@ -69,6 +74,7 @@ DEFAULT_KIND_TOLERANCES: dict[str, Tolerance] = {
     "judge": Tolerance(relative=0.05),
 }
 FALLBACK_TOLERANCE = Tolerance(absolute=1.0)
+CORRECTIONS = ("holm", "bonferroni", "none")
 
 
 @dataclass(frozen=True)
@@ -83,7 +89,9 @@ class GateConfig:
     resamples: int = 2000
     seed: int = 0
     min_overlap: float = 0.95
-    correction: str = "none"  # or "bonferroni" over the gated metrics
+    correction: str = "holm"  # over the gated metrics; or "bonferroni", or "none"
+    power: float = 0.8
+    strict: bool = False  # an inconclusive verdict fails (exit 1) instead of exiting 3
     tasks: list[str] | None = None
     metrics: list[str] | None = None
     skip_judge_mismatch: bool = False
@@ -106,8 +114,11 @@ class GateConfig:
             raise UserError(f"resamples must be at least 100, got {self.resamples}")
         if not 0.0 < self.min_overlap <= 1.0:
             raise UserError(f"min_overlap must be in (0, 1], got {self.min_overlap}")
-        if self.correction not in ("none", "bonferroni"):
-            raise UserError(f"correction must be 'none' or 'bonferroni', got {self.correction!r}")
+        if self.correction not in CORRECTIONS:
+            raise UserError(f"correction must be one of {', '.join(CORRECTIONS)}, "
+                            f"got {self.correction!r}")
+        if not 0.5 <= self.power < 1.0:
+            raise UserError(f"power must be in [0.5, 1), got {self.power}")
         return self
 
     def updated(self, **changes: Any) -> GateConfig:
@@ -144,7 +155,7 @@ def config_from_dict(data: dict[str, Any]) -> GateConfig:
     cfg = GateConfig()
     gate = data.get("gate", {})
     simple = {"confidence": float, "resamples": int, "seed": int, "min_overlap": float,
-              "correction": str, "skip_judge_mismatch": bool}
+              "correction": str, "skip_judge_mismatch": bool, "power": float, "strict": bool}
     for key, value in gate.items():
         if key in simple:
             typ = simple[key]

@@ -7,6 +7,7 @@ from typing import Any
 
 import numpy as np
 
+from eval_mm.core.scoring import Score
 from eval_mm.errors import UserError
 from eval_mm.gate.runs import Run
 
@@ -33,6 +34,13 @@ class Paired:
     def excluded(self) -> int:
         return self.n_common - self.n
 
+    def scores(self) -> tuple[list[Score], list[Score]]:
+        """The paired records as `Score`s: (baseline, candidate), in `ids` order."""
+        def to_score(r: dict[str, Any]) -> Score:
+            return Score(r["value"], r.get("reason"), r.get("details") or {})
+
+        return ([to_score(r) for r in self.baseline_records],
+                [to_score(r) for r in self.candidate_records])
 
 
 def pair_scores(base: Run, cand: Run, metric: str) -> Paired:

@@ -1,4 +1,6 @@
-"""Reading stored runs for the gate: run cards, summaries and per-sample scores."""
+"""Reading stored runs for the gate: run cards, summaries, samples and per-sample scores.
+
+Everything the gate reads from a run folder goes through this module."""
 
 from __future__ import annotations
 
@@ -8,6 +10,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
+from eval_mm.core.sample import Sample
 from eval_mm.errors import UserError
 from eval_mm.store import (
     CARD,
@@ -15,7 +18,6 @@ from eval_mm.store import (
     SUMMARY,
     find_runs,
     read_json,
-    read_jsonl,
     read_scores,
 )
 
@@ -58,10 +60,41 @@ class Run:
         return dict(self.card.get("selection") or {})
 
     @cached_property
+    def samples(self) -> dict[str, Sample]:
+        """The run's samples by id, text only (from samples.jsonl; empty without it)."""
+        from eval_mm.score import load_samples
+
+        if not (self.path / SAMPLES).exists():
+            return {}
+        return {s.id: s for s in load_samples(self.path)}
+
+    def samples_for(self, ids: list[str]) -> list[Sample]:
+        """The samples of `ids`, a bare sample (no metadata) for an id samples.jsonl lacks."""
+        return [self.samples.get(i) or Sample(i, [], []) for i in ids]
+
+    @cached_property
+    def cluster_key(self) -> str | None:
+        """The metadata key naming the task's clusters: as the registered task declares it,
+        else as the summary recorded when the run was scored."""
+        from eval_mm.registries import TASKS
+
+        try:
+            return TASKS.get(self.task_id).cluster_key
+        except UserError:  # a task this installation does not know
+            key = self.summary.get("cluster_key")
+            return str(key) if key else None
+
+    @property
+    def browser_run(self) -> str:
+        """The run as the leaderboard's sample browser names it: `<model>/<task>/<config-id>`
+        (the last three parts of `results/<model>/<task>/<config-id>/`)."""
+        return "/".join(self.path.resolve().parts[-3:])
+
+    @cached_property
     def sample_ids(self) -> list[str]:
         """Every selected sample id (from samples.jsonl; else the ids that carry any score)."""
         if (self.path / SAMPLES).exists():
-            return [str(r["id"]) for r in read_jsonl(self.path / SAMPLES)]
+            return list(self.samples)
         ids: dict[str, None] = {}
         for metric in self.metrics:
             ids.update(dict.fromkeys(self.scores(metric)))

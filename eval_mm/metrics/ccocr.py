@@ -10,9 +10,11 @@ from collections.abc import Sequence
 from dataclasses import replace
 from typing import ClassVar
 
+import numpy as np
 from rapidfuzz.distance import Levenshtein
 
 from eval_mm.core.aggregate import MetricSummary
+from eval_mm.core.bootstrap import Statistic
 from eval_mm.core.sample import Sample
 from eval_mm.core.scoring import Score, Scorer
 from eval_mm.metrics.normalize import ccocr_text, nfkc
@@ -110,6 +112,20 @@ class CcocrF1Micro(_CharF1):
     version = "1"
     description = "CC-OCR character F1 over pooled counts"
 
+    def statistic(self, samples: Sequence[Sample], scores: Sequence[Score]) -> Statistic:
+        """Micro F1 from the pooled (right, gold, predicted) character counts."""
+        kept = [(smp, s) for smp, s in zip(samples, scores, strict=True) if s.value is not None]
+        cols = np.asarray([[s.details["right"], s.details["n_gold"], s.details["n_pred"]]
+                           for _, s in kept], dtype=float).reshape(-1, 3)
+
+        def combine(sums: np.ndarray) -> np.ndarray:
+            r = sums[:, 0] / (sums[:, 1] + EPS)
+            p = sums[:, 0] / (sums[:, 2] + EPS)
+            return self.scale * 2 * p * r / (p + r + EPS)
+
+        return Statistic([smp.id for smp, _ in kept], [smp.metadata for smp, _ in kept], cols,
+                         combine)
+
     def aggregate(
         self,
         samples: Sequence[Sample],
@@ -132,8 +148,7 @@ class CcocrF1Micro(_CharF1):
             "precision": right / (npred + EPS) * self.scale,
             "recall": right / (ng + EPS) * self.scale,
         }
-        # The bootstrap CI was computed for the per-image mean; it does not describe micro F1.
-        return replace(summary, value=micro, extra=extra, ci_low=None, ci_high=None)
+        return replace(summary, value=micro, extra=extra)
 
 
 @register_metric

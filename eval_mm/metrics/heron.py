@@ -4,16 +4,22 @@ Input per judge run: one `HeronItem` per judged item — its category (`conv`, `
 `complex`) and the parsed pair (reference score, model score). Legacy aggregations take the
 legacy pairs, where a parse failure is (-1, -1) and is averaged in on purpose; the strict one
 takes None for an unscored item. The judge engine registers the scorers and calls these.
+
+`heron_statistic` is the same headline (per run, then the mean over runs) as a function of
+sums over items, so that the cluster bootstrap can resample it in one matrix product.
 """
 
 from __future__ import annotations
 
 import logging
 import statistics
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
+
+from eval_mm.core.bootstrap import Statistic, ratio
 from eval_mm.metrics.aggregation import mean_std
 
 log = logging.getLogger(__name__)
@@ -119,3 +125,78 @@ def combine_runs(results: Sequence[HeronResult]) -> dict[str, Any]:
         mean, std = mean_std(defined)
         out[name] = {"mean": mean, "std": std, "per_run": vals, "missing": len(vals) - len(defined)}
     return out
+
+
+def _sums_by_run_and_category(s: np.ndarray, runs: int) -> tuple[np.ndarray, ...]:
+    """(R x runs x categories) sums of model scores, reference scores and item counts."""
+    cube = s.reshape(s.shape[0], runs, len(CATEGORIES), 3)
+    return cube[..., 0], cube[..., 1], cube[..., 2]
+
+
+def category_rel(s: np.ndarray, runs: int, variant: str) -> np.ndarray:
+    """R x runs x categories relative scores from summed columns; NaN = undefined.
+
+    legacy (§12.2): an empty category, or one whose mean model score is exactly -1, counts 0;
+    the reference mean is floored at 0.01. strict / original (§12.3-4): undefined when the
+    category has no item or its reference scores sum to 0."""
+    model, ref, count = _sums_by_run_and_category(s, runs)
+    if variant == "legacy":
+        skipped = (count == 0) | (model == -count)
+        rel = 100.0 * ratio(model, count) / np.maximum(0.01, ratio(ref, count))
+        return np.where(skipped, 0.0, rel)
+    return np.where(count > 0, 100.0 * ratio(model, ref), np.nan)
+
+
+def _mean_defined(x: np.ndarray, axis: int) -> np.ndarray:
+    """Mean over `axis` of the finite entries; NaN where there is none."""
+    ok = np.isfinite(x)
+    return ratio(np.where(ok, x, 0.0).sum(axis=axis), ok.sum(axis=axis))
+
+
+def heron_statistic(
+    categories: Sequence[str],
+    pairs: np.ndarray,
+    variant: str,
+    unit_ids: Sequence[str],
+    unit_meta: Sequence[Mapping[str, Any]],
+) -> Statistic:
+    """The headline of `variant` over judge runs as a `Statistic` with one unit per item.
+
+    `pairs[i, k]` is item i's (reference, model) score in run k, NaN when unscored (strict
+    drops it; legacy and original count it as (-1, -1), as their per-run functions do).
+    Per run the headline is the mean of the three category scores (undefined when one is,
+    strict and original); the statistic is the mean over runs of the defined run headlines."""
+    pairs = np.asarray(pairs, dtype=float).reshape(len(categories), -1, 2)
+    n, runs = pairs.shape[:2]
+    missing = np.isnan(pairs).any(axis=2)
+    if variant != "strict":
+        pairs = np.where(missing[..., None], -1.0, pairs)
+        missing = np.zeros_like(missing)
+    cols = np.zeros((n, runs, len(CATEGORIES), 3))
+    for c, name in enumerate(CATEGORIES):
+        in_c = np.asarray([cat == name for cat in categories], dtype=bool)[:, None] & ~missing
+        cols[:, :, c, 0] = np.where(in_c, pairs[..., 1], 0.0)
+        cols[:, :, c, 1] = np.where(in_c, pairs[..., 0], 0.0)
+        cols[:, :, c, 2] = in_c
+
+    def combine(s: np.ndarray) -> np.ndarray:
+        rel = category_rel(s, runs, variant)
+        per_run = rel.mean(axis=2)  # NaN when a category is undefined (legacy never is)
+        return _mean_defined(per_run, axis=1)
+
+    return Statistic(list(unit_ids), list(unit_meta), cols.reshape(n, -1), combine)
+
+
+def pooled_rel(pairs: np.ndarray, variant: str) -> float | None:
+    """100 * mean(model) / mean(reference) over the given items per run, then the mean over
+    runs: the relative score of a subgroup that is not one of the three categories (say an
+    image category). `pairs` is items x runs x 2 as for `heron_statistic`."""
+    pairs = np.asarray(pairs, dtype=float)
+    if variant != "strict":
+        pairs = np.where(np.isnan(pairs), -1.0, pairs)
+    ok = ~np.isnan(pairs).any(axis=2)
+    model = np.where(ok, pairs[..., 1], 0.0).sum(axis=0)
+    ref = np.where(ok, pairs[..., 0], 0.0).sum(axis=0)
+    per_run = np.where(ok.any(axis=0), 100.0 * ratio(model, ref), np.nan)
+    out = float(_mean_defined(per_run[None, :], axis=1)[0])
+    return out if np.isfinite(out) else None

@@ -14,9 +14,10 @@ from dataclasses import replace
 from typing import Any, ClassVar
 
 from eval_mm.core.aggregate import MetricSummary
+from eval_mm.core.bootstrap import Statistic
 from eval_mm.core.sample import Sample
 from eval_mm.core.scoring import Score, Scorer
-from eval_mm.metrics.aggregation import macro_over_groups, micro_mean
+from eval_mm.metrics.aggregation import macro_over_groups, macro_statistic, micro_mean
 from eval_mm.metrics.answer_text import negated
 from eval_mm.metrics.base import parse_stats
 from eval_mm.metrics.exact import contains
@@ -63,6 +64,12 @@ def domain_of(sample: Sample) -> str | None:
 class _Jic(Scorer):
     kind: ClassVar[str] = "accuracy"
 
+    def statistic(self, samples: Sequence[Sample], scores: Sequence[Score]) -> Statistic:
+        """The headline for intervals: macro over domains of the items that have one."""
+        return macro_statistic([s.value for s in scores], [domain_of(s) for s in samples],
+                               [s.id for s in samples], [s.metadata for s in samples],
+                               self.scale)
+
     def aggregate(
         self,
         samples: Sequence[Sample],
@@ -85,8 +92,7 @@ class _Jic(Scorer):
                 "value": micro_mean(none_vals, self.scale),
                 "n": sum(v is not None for v in none_vals),
             }
-        # The bootstrap CI of the item mean does not describe the macro average.
-        return replace(summary, value=macro, extra=extra, ci_low=None, ci_high=None)
+        return replace(summary, value=macro, extra=extra)
 
 
 @register_metric

@@ -14,6 +14,7 @@ from dataclasses import replace
 from typing import Any, ClassVar
 
 from eval_mm.core.aggregate import MetricSummary, summarise
+from eval_mm.core.bootstrap import Statistic, mean_statistic
 from eval_mm.core.sample import Sample
 from eval_mm.core.scoring import Score, Scorer
 from eval_mm.metrics.aggregation import group_summary
@@ -129,6 +130,12 @@ class MechaCircularAcc(_Mecha):
     def score_one(self, sample: Sample, output: str) -> Score:
         return mc_strict_score(sample, output)
 
+    def statistic(self, samples: Sequence[Sample], scores: Sequence[Score]) -> Statistic:
+        """Mean over complete base questions: the unit is the base question."""
+        bases, values, _ = circular_units(samples, scores)
+        return mean_statistic(values, [base_and_rotation(s)[0] for s in bases],
+                              [s.metadata for s in bases], self.scale)
+
     def aggregate(
         self,
         samples: Sequence[Sample],
@@ -136,23 +143,7 @@ class MechaCircularAcc(_Mecha):
         breakdown_keys: Sequence[str] = (),
         seed: int = 0,
     ) -> MetricSummary:
-        by_base: dict[str, dict[str, float | None]] = defaultdict(dict)
-        first: dict[str, Sample] = {}
-        expected: dict[str, int] = {}
-        for sample, sc in zip(samples, scores, strict=True):
-            base, rot = base_and_rotation(sample)
-            by_base[base][rot] = sc.value
-            first.setdefault(base, sample)
-            n_opts = len(sample.metadata.get("options") or ()) or 4
-            expected[base] = 1 if rot == "no_rot" else n_opts
-        bases, values = [], []
-        incomplete = 0
-        for base, rots in by_base.items():
-            if len(rots) < expected[base] or any(v is None for v in rots.values()):
-                incomplete += 1
-                continue
-            bases.append(first[base])
-            values.append(1.0 if all(v == 1.0 for v in rots.values()) else 0.0)
+        bases, values, incomplete = circular_units(samples, scores)
         summary = summarise(
             values, [None] * len(values), [s.metadata for s in bases], breakdown_keys,
             scale=self.scale, seed=seed,
@@ -167,3 +158,29 @@ class MechaCircularAcc(_Mecha):
         # Base questions that could not be judged are the unscored units of this metric.
         reasons = {"incomplete_rotations": incomplete} if incomplete else {}
         return replace(summary, extra=extra, unscored=incomplete, unscored_reasons=reasons)
+
+
+def circular_units(
+    samples: Sequence[Sample], scores: Sequence[Score]
+) -> tuple[list[Sample], list[float], int]:
+    """(first sample of each complete base question, 1/0 all rotations right, incomplete count).
+
+    A base question with a missing or unscored rotation is incomplete and left out."""
+    by_base: dict[str, dict[str, float | None]] = defaultdict(dict)
+    first: dict[str, Sample] = {}
+    expected: dict[str, int] = {}
+    for sample, sc in zip(samples, scores, strict=True):
+        base, rot = base_and_rotation(sample)
+        by_base[base][rot] = sc.value
+        first.setdefault(base, sample)
+        n_opts = len(sample.metadata.get("options") or ()) or 4
+        expected[base] = 1 if rot == "no_rot" else n_opts
+    bases, values = [], []
+    incomplete = 0
+    for base, rots in by_base.items():
+        if len(rots) < expected[base] or any(v is None for v in rots.values()):
+            incomplete += 1
+            continue
+        bases.append(first[base])
+        values.append(1.0 if all(v == 1.0 for v in rots.values()) else 0.0)
+    return bases, values, incomplete

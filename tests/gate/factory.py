@@ -44,8 +44,13 @@ def write_run(
     limit_seed: int = 0,
     prompt_hash: str = "p" * 16,
     scale: float = 100.0,
+    details: Mapping[str, Mapping[str, dict[str, Any]]] | None = None,
+    cluster_key: str | None = None,
 ) -> Path:
-    """One run folder `<root>/<model>/<task>/cfg-...` with card, samples, scores and summary."""
+    """One run folder `<root>/<model>/<task>/cfg-...` with card, samples, scores and summary.
+
+    `details[metric][id]` is stored as that score's details (judge runs, say); `cluster_key`
+    is recorded in the summary as `eval-mm score` records the task's."""
     ids: list[str] = list(dict.fromkeys(i for vals in metrics.values() for i in vals))
     folder = root / slugify(model) / slugify(task) / f"cfg-{ids_hash(ids)[:10]}"
     kinds = kinds or {}
@@ -60,7 +65,8 @@ def write_run(
     for metric, vals in metrics.items():
         atomic_write_jsonl(folder / SCORES_DIR / f"{slugify(metric)}.jsonl", [
             {"id": i, "metric": metric, "version": metric_version, "value": v,
-             "reason": None if v is not None else "judge_error", "details": {}}
+             "reason": None if v is not None else "judge_error",
+             "details": dict((details or {}).get(metric, {}).get(i, {}))}
             for i, v in vals.items()
         ])
         values = list(vals.values())
@@ -86,7 +92,8 @@ def write_run(
     atomic_write_json(folder / CARD, card)
     atomic_write_json(folder / SUMMARY, {
         "task": task, "task_version": task_version, "model": model, "config_id": folder.name,
-        "primary_metric": next(iter(metrics)), "breakdown_keys": [], "counts": {},
+        "primary_metric": next(iter(metrics)), "breakdown_keys": [], "cluster_key": cluster_key,
+        "counts": {},
         "metrics": summary_metrics,
     })
     return folder

@@ -7,6 +7,7 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import numpy as np
+import pytest
 
 from eval_mm.gate.report import COMMENT_MARKER
 from eval_mm.store import slugify
@@ -61,8 +62,17 @@ def test_regression_exits_1_with_markdown_json_and_junit(tmp_path: Path) -> None
     assert report["regressions"] == ["mecha-ja/exact_match"]
     by_task = {c["task"]: c for c in report["comparisons"]}
     reg = by_task["mecha-ja"]
-    assert reg["verdict"] == "regression" and reg["delta"] == -6.0 and reg["n"] == 500
+    assert reg["verdict"] == "regression" and reg["delta"] == pytest.approx(-6.0)
+    assert reg["n"] == 500 and report["verdict"] == "regression"
     assert reg["ci_high"] < -reg["tolerance"] < 0 and report["config"]["resamples"] == 1000
+    assert reg["p_adjusted"] <= reg["alpha"] == pytest.approx(0.025) and "Holm" in report["method"]
+    # The 30 lost answers, each openable in the leaderboard's sample browser.
+    flips = reg["flips"]
+    assert flips["worse_count"] == 30 and flips["better_count"] == 0 and flips["binary"]
+    run = f"org__cand-7b/mecha-ja/{Path(by_task['mecha-ja']['flips']['run']).name}"
+    assert all(e["browser"] == f"?view=samples&run={run}&sample={e['id']}"
+               for e in flips["worse"])
+    assert "30 right → wrong" in md and f"`{flips['worse'][0]['id']}`" in md
     assert {t["task"]: t["selection"]["identical"] for t in report["tasks"]} == {
         "jmmmu": True, "mecha-ja": True}
 
@@ -85,7 +95,7 @@ def test_pass_exits_0_and_config_can_make_metrics_informational(tmp_path: Path) 
     cfg.write_text('[metrics."mecha-ja:exact_match"]\ngate = false\n', encoding="utf-8")
     proc = run_cli("gate", "-b", str(base), "-c", str(cand), "--config", str(cfg))
     assert proc.returncode == 0, proc.stderr
-    assert "(not gated)" in proc.stdout and "no regression" in proc.stdout
+    assert "(not gated)" in proc.stdout and "✅ pass (exit 0)" in proc.stdout
 
 
 def test_data_errors_exit_2_without_traceback(tmp_path: Path) -> None:
@@ -101,3 +111,21 @@ def test_data_errors_exit_2_without_traceback(tmp_path: Path) -> None:
     bad.write_text("[gate]\nconfidence = 'high'\n", encoding="utf-8")
     proc = run_cli("gate", "-b", str(base), "-c", str(cand), "--config", str(bad))
     assert proc.returncode == 2 and "confidence" in proc.stderr
+
+
+def test_inconclusive_exits_3_and_fails_in_strict_mode(tmp_path: Path) -> None:
+    """30 samples cannot show a 1-point tolerance: no regression, but no pass either."""
+    vals = binary(sample_ids(30), np.random.default_rng(0).random(30) < 0.7)
+    churn = dict(vals)
+    for i in sample_ids(30)[:6]:
+        churn[i] = 1.0 - (vals[i] or 0.0)
+    base = write_run(tmp_path / "b", "base", "jmmmu", {"exact_match": vals})
+    cand = write_run(tmp_path / "c", "cand", "jmmmu", {"exact_match": churn})
+    proc = run_cli("gate", "-b", str(base), "-c", str(cand), "--json", str(tmp_path / "g.json"))
+    assert proc.returncode == 3, proc.stderr
+    assert "⚠️ inconclusive" in proc.stdout and "underpowered" in proc.stderr
+    report = json.loads((tmp_path / "g.json").read_text(encoding="utf-8"))
+    assert report["verdict"] == "inconclusive" and report["inconclusive"] == ["jmmmu/exact_match"]
+    proc = run_cli("gate", "-b", str(base), "-c", str(cand), "--strict", "--quiet")
+    assert proc.returncode == 1 and "inconclusive" in proc.stderr
+

@@ -10,7 +10,6 @@ from typing import Any, ClassVar
 import numpy as np
 import pytest
 
-from eval_mm.core import aggregate
 from eval_mm.core.aggregate import MetricSummary, group_means, macro_mean
 from eval_mm.core.sample import Sample
 from eval_mm.core.scoring import Score, Scorer
@@ -24,7 +23,6 @@ from .factory import binary, flip_correct_to_wrong, sample_ids, write_run
 
 # Judge scorers resample through their own (slower) aggregate; fewer resamples keep tests quick.
 FAST = GateConfig(resamples=200)
-original_ci = aggregate.bootstrap_ci
 JUDGE = {"model": "gpt-4o-2024-11-20", "prompt_version": "judge_1to5_llmjp", "temperature": 0.0}
 
 
@@ -69,7 +67,7 @@ def _judge_runs(tmp_path: Path, base_judge: dict | None,
 def test_judge_metrics_compared_when_judge_matches(tmp_path: Path) -> None:
     base, cand = _judge_runs(tmp_path, JUDGE, dict(JUDGE, concurrency=3))
     (c,) = run_gate(base, cand, FAST).comparisons
-    assert c.kind == "judge" and c.verdict in (PASS, REGRESSION) and c.n == 200
+    assert c.kind == "judge" and c.verdict != SKIPPED and c.p_value is not None and c.n == 200
     assert c.baseline is not None and 1.0 <= c.baseline <= 5.0  # native 1-5 scale kept
     assert c.tolerance == pytest.approx(0.05 * c.baseline)  # judge default: 5% of baseline
 
@@ -211,8 +209,8 @@ def test_metrics_with_their_own_aggregate_are_resampled_through_it(tmp_path: Pat
                       metadata=meta)
     (c2,) = run_gate(base, cand2, GateConfig(resamples=200)).comparisons
     assert c2.delta == pytest.approx(-10.0) and c2.verdict == REGRESSION
-    # The scorers' own CI is stubbed only while resampling.
-    assert aggregate.bootstrap_ci is original_ci and logging.root.manager.disable == 0
+    # Scorer logs are silenced only while resampling.
+    assert logging.root.manager.disable == 0
 
 
 def test_unregistered_metric_falls_back_to_the_mean(tmp_path: Path) -> None:

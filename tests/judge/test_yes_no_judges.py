@@ -32,7 +32,7 @@ def board_samples(n: int) -> list[Sample]:
 def run(metric: str, samples: list[Sample], outputs: list[str], ctx: ScoreContext):  # type: ignore[no-untyped-def]
     scorer = METRICS.get(metric)()
     scores = score_outputs(scorer, samples, outputs, ctx)
-    return scores, scorer.aggregate(samples, scores)
+    return scores, scorer.summary(samples, scores)
 
 
 def test_board_prompt_is_the_reference_text(fake_openai: FakeOpenAI, judge_ctx: Ctx) -> None:

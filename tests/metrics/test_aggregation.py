@@ -8,10 +8,11 @@ from hypothesis import strategies as st
 
 from eval_mm.core.aggregate import MetricSummary
 from eval_mm.metrics.aggregation import (
-    bootstrap_ci,
     drop_reason,
     group_summary,
+    interval,
     macro_over_groups,
+    mean_statistic,
     mean_std,
     micro_mean,
 )
@@ -39,9 +40,10 @@ def test_mean_std_runs() -> None:
 
 def test_bootstrap_seeded() -> None:
     vals = [0.0, 1.0] * 50
-    assert bootstrap_ci(vals, seed=0) == bootstrap_ci(vals, seed=0)
-    lo, hi = bootstrap_ci(vals, seed=0) or (0.0, 0.0)
-    assert lo < 0.5 < hi
+    stat = mean_statistic(vals, [str(i) for i in range(100)], [{}] * 100)
+    assert interval(stat, seed=0) == interval(stat, seed=0) != interval(stat, seed=1)
+    iv = interval(stat, seed=0)
+    assert iv is not None and iv.low < 0.5 < iv.high
 
 
 def test_drop_reason_moves_out_of_scope_items() -> None:
@@ -60,3 +62,41 @@ def test_macro_and_micro_within_group_range(rows: list[tuple[str, float]]) -> No
     lo = min(g["value"] for g in per.values())
     hi = max(g["value"] for g in per.values())
     assert lo - 1e-9 <= macro <= hi + 1e-9 and lo - 1e-9 <= micro <= hi + 1e-9
+
+
+def test_headlines_that_are_not_means_get_the_interval_of_their_own_statistic() -> None:
+    """JIC's macro over domains and CC-OCR's pooled-count F1: the interval is of the reported
+    number (seeded), never of the per-item mean the base class would resample."""
+    import numpy as np
+
+    from eval_mm.core.sample import Sample
+    from eval_mm.core.scoring import Score
+    from eval_mm.registries import METRICS
+
+    rng = np.random.default_rng(0)
+    # A small domain at 20% and a big one at 80%: macro 50, micro 74.
+    domains = ["small"] * 40 + ["big"] * 360
+    values = [float(rng.random() < (0.2 if d == "small" else 0.8)) for d in domains]
+    samples = [Sample(str(i), [], ["x"], {"domain": d}) for i, d in enumerate(domains)]
+    jic = METRICS.get("jic_acc")().summary(samples, [Score(v) for v in values], seed=1)
+    assert jic.value is not None and jic.ci_low is not None and jic.ci_high is not None
+    assert jic.ci_low < jic.value < jic.ci_high and abs(jic.value - jic.extra["micro"]) > 10
+    assert jic.ci_method == "item bootstrap" and jic.ci_clusters == 400
+    counts = [(int(r), int(g), int(p)) for r, g, p in zip(
+        rng.integers(0, 50, 60), rng.integers(50, 100, 60), rng.integers(40, 120, 60),
+        strict=True)]
+    scores = [Score(0.5, None, {"right": r, "n_gold": g, "n_pred": p}) for r, g, p in counts]
+    pages = [Sample(str(i), [], ["x"]) for i in range(60)]
+    micro = METRICS.get("ccocr_f1_micro")().summary(pages, scores)
+    assert micro.value is not None and micro.ci_low is not None and micro.ci_high is not None
+    assert micro.ci_low < micro.value < micro.ci_high and micro.value != micro.extra["macro"]
+
+
+def test_no_interval_is_claimed_for_another_statistic() -> None:
+    from eval_mm.core.aggregate import with_interval
+
+    stat = mean_statistic([0.0, 1.0] * 20, [str(i) for i in range(40)], [{}] * 40, 100.0)
+    s = with_interval(MetricSummary(value=42.0, n=40), stat)
+    assert s.ci_low is None and "not its headline" in s.extra["ci_missing"]
+    ok = with_interval(MetricSummary(value=50.0, n=40), stat, seed=3)
+    assert ok.ci_low is not None and ok.ci_method == "item bootstrap" and ok.ci_resamples == 1000

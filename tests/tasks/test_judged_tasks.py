@@ -31,11 +31,15 @@ def test_heron_samples_and_prompts(oracle_runs: dict[str, Path]) -> None:
     recs = samples(run)
     assert [r["id"] for r in recs] == ["7", "3", "12", "5"]
     assert recs[0]["references"] == ["gpt-4-0125-previewの回答0：パンです。"]
-    assert recs[1]["metadata"] == {
+    meta = recs[1]["metadata"]
+    assert {k: v for k, v in meta.items() if k != "image_id"} == {
         "category": "detail",
         "image_category": "art",
         "context": "青い壁に白い時計が掛かっている。",
     }
+    # The cluster key: questions 7 and 5 are asked on the same picture, the others not.
+    images = [r["metadata"]["image_id"] for r in recs]
+    assert images[0] == images[3] and len(set(images)) == 3
     assert recs[2]["judge_question"] == "この景色から季節を推測してください。"
     assert [colours(run, r) for r in recs] == [[P[0]], [P[1]], [P[2]], [P[0]]]
     check_snapshot("japanese-heron-bench", run)
