@@ -64,6 +64,10 @@ class _Heron(JudgeScorer):
             pair = parse_heron_original_legacy(text, integer=self.variant == "legacy")
         return list(pair) if pair is not None else None
 
+    def reask_parse(self, text: str, prompt: JudgePrompt) -> Any:
+        json_prompt = prompt.version == "heron_llmjp_v2"  # every variant re-asks alike
+        return (parse_heron_json_strict if json_prompt else parse_heron_original_strict)(text)
+
     def failure_value(self) -> Any:
         return [-1, -1]
 

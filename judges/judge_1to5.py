@@ -39,6 +39,9 @@ class _OneToFive(JudgeScorer):
     def parse(self, text: str, prompt: JudgePrompt) -> Any:
         return parse_1to5_strict(text) if self.variant == "strict" else parse_1to5_legacy(text)
 
+    def reask_parse(self, text: str, prompt: JudgePrompt) -> Any:
+        return parse_1to5_strict(text)  # strict and legacy re-ask alike
+
     def failure_value(self) -> Any:
         return parse_1to5_legacy(None)  # the reference scores a failed call as an empty reply: 0
 
