@@ -232,7 +232,12 @@ def evaluate(task: Task, model: Model, opts: RunOptions, ctx: ScoreContext) -> R
     failed = error_share > opts.max_error_share
     summary: dict[str, Any] = {}
     if not opts.skip_scoring:
-        result = rescore(folder, task, scorers, ctx, card, opts.progress)
+        try:
+            result = rescore(folder, task, scorers, ctx, card, opts.progress)
+        except (UserError, RunFailed) as exc:  # e.g. a failed judge batch, a revoked key
+            card |= {"status": "failed", "error": str(exc)[:500], "updated": now()}
+            atomic_write_json(card_path, card)  # never left "running" by a scoring failure
+            raise
         summary = result.summary
     card["status"] = "failed" if failed else "complete"
     card["timings"]["total_s"] = round(time.perf_counter() - t_start, 3)
