@@ -317,7 +317,7 @@ class JudgeScorer(Scorer):
     def _score(
         self, runs: list[dict[str, Any]], prompt: JudgePrompt, engine: JudgeEngine, fp: str
     ) -> Score:
-        details = {
+        details: dict[str, Any] = {
             "prompt_version": prompt.version,
             "judge_model": engine.settings.model,
             "mode": engine.settings.mode,

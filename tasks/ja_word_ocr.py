@@ -23,7 +23,7 @@ from typing import Any
 from PIL import Image, ImageDraw, ImageFont
 
 from eval_mm.core.sample import Sample, user_turn
-from eval_mm.core.task import Task
+from eval_mm.core.task import RowSource, Task
 from eval_mm.errors import UserError
 from eval_mm.registries import register_task
 
@@ -153,7 +153,7 @@ class JaWordOcr(Task):
             raise UserError(f"ja-word-ocr: variants must be among {VARIANTS} and per_variant >= 1")
         return per_variant, seed, variants
 
-    def load_rows(self) -> Iterable[dict[str, Any]]:
+    def load_rows(self, source: RowSource) -> Iterable[dict[str, Any]]:
         per_variant, seed, variants = self._params()
         self.data_info = {
             "source": "generated",

@@ -10,6 +10,7 @@ from typing import Any
 from eval_mm.core.scoring import ScoreContext, Scorer
 from eval_mm.core.task import Task
 from eval_mm.errors import UserError
+from eval_mm.registries import scorers_for
 
 
 def parse_kv(items: list[str]) -> dict[str, Any]:
@@ -113,7 +114,7 @@ def select_scorers(task: Task, args: argparse.Namespace) -> list[Scorer]:
     metric_ids = (
         [m.strip() for m in args.metrics.split(",")] if getattr(args, "metrics", None) else None
     )
-    scorers = task.scorers(metric_ids)
+    scorers = scorers_for(task, metric_ids)
     if getattr(args, "no_judge", False):
         skipped = [s.id for s in scorers if s.kind == "judge"]
         scorers = [s for s in scorers if s.kind != "judge"]

@@ -6,12 +6,12 @@ import hashlib
 import json
 from abc import ABC, abstractmethod
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import asdict, dataclass, field
-from typing import Any, ClassVar
+from dataclasses import asdict, dataclass, field, replace
+from pathlib import Path
+from typing import Any, ClassVar, Protocol
 
 from eval_mm.core.model import GenerationConfig
 from eval_mm.core.sample import Sample
-from eval_mm.core.scoring import Scorer
 from eval_mm.errors import UserError
 
 
@@ -26,6 +26,30 @@ class DatasetRef:
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)
+
+    def with_config(self, config: str | None) -> DatasetRef:
+        return replace(self, config=config)
+
+
+class RowSource(Protocol):
+    """Where a task reads its rows: the runner hands one to `Task.samples`.
+
+    The implementation (`eval_mm.data.DataSource`) reads the hub at the pinned revision, or
+    the user's local copy of the task's data, and records what it read in `info`."""
+
+    info: dict[str, Any]
+
+    def local_path(self) -> Path | None:
+        """The user's local copy (a path) that replaces the hub, or None."""
+
+    def load(
+        self, ref: DatasetRef, configs: Sequence[str] | None = None, path: Path | None = None
+    ) -> Sequence[dict[str, Any]]:
+        """Rows of `ref` (of each of `configs`, concatenated), from `path` when given, else
+        from the local copy or the hub."""
+
+    def config_names(self, ref: DatasetRef) -> list[str]:
+        """The configs of a hub dataset (JMMMU's subjects)."""
 
 
 @dataclass
@@ -48,8 +72,9 @@ def sha256_text(*parts: str) -> str:
 class Task(ABC):
     """Base class of task plugins (one file per benchmark in `tasks/`).
 
-    Subclasses set the class attributes and implement `load_rows` (or rely on the default,
-    which loads `dataset` through `eval_mm.data`) and `build_samples`.
+    Subclasses set the class attributes and implement `build_samples`, and `load_rows` when
+    the rows are not simply those of `dataset` (filters, several configs, generated data).
+    Tasks never open files or the hub themselves: the runner hands them a `RowSource`.
     """
 
     id: ClassVar[str]
@@ -77,20 +102,19 @@ class Task(ABC):
         self.warnings: list[str] = []
 
     # --- data ---------------------------------------------------------------------
-    def load_rows(self) -> Iterable[dict[str, Any]]:
+    def load_rows(self, source: RowSource) -> Iterable[dict[str, Any]]:
         """Rows of the dataset (or of a local copy with the same schema)."""
-        from eval_mm.data import load_rows
-
         if self.dataset is None:
             raise NotImplementedError(f"task {self.id} must implement load_rows")
-        rows, self.data_info = load_rows(self.id, self.dataset, self.opts.data_path)
+        rows = source.load(self.dataset)
+        self.data_info.update(source.info)
         return rows
 
     @abstractmethod
     def build_samples(self, rows: Iterable[dict[str, Any]]) -> Iterator[Sample]: ...
 
-    def samples(self) -> Iterator[Sample]:
-        return self.build_samples(self.load_rows())
+    def samples(self, source: RowSource) -> Iterator[Sample]:
+        return self.build_samples(self.load_rows(source))
 
     # --- prompts and scoring -------------------------------------------------------
     def prompt_templates(self) -> dict[str, str]:
@@ -102,11 +126,6 @@ class Task(ABC):
         return sha256_text(
             self.prompt_variant, json.dumps(templates, sort_keys=True, ensure_ascii=False)
         )
-
-    def scorers(self, metric_ids: Sequence[str] | None = None) -> list[Scorer]:
-        from eval_mm.registries import METRICS
-
-        return [METRICS.get(m)() for m in (metric_ids or self.metrics)]
 
     def card(self) -> dict[str, Any]:
         return {

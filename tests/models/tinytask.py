@@ -13,7 +13,7 @@ from typing import Any, ClassVar
 from PIL import Image, ImageDraw
 
 from eval_mm.core.sample import Sample, user_turn
-from eval_mm.core.task import Task
+from eval_mm.core.task import RowSource, Task
 from eval_mm.registries import TASKS
 
 QUESTIONS = [
@@ -35,7 +35,7 @@ class TinyMultiImage(Task):
     metrics: ClassVar[tuple[str, ...]] = ("exact_match",)
     primary_metric: ClassVar[str | None] = "exact_match"
 
-    def load_rows(self) -> Iterable[dict[str, Any]]:
+    def load_rows(self, source: RowSource) -> Iterable[dict[str, Any]]:
         n = int(self.opts.options.get("n", 8))
         self.data_info = {"source": "generated", "rows": n}
         return [{"id": f"q{i:02d}", "k": i} for i in range(n)]
