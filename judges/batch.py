@@ -18,8 +18,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from eval_mm.errors import RunFailed, UserError
-from eval_mm.judges.engine import JudgeEngine, JudgeReply, JudgeRequest, short_error
+from eval_mm.judges.engine import JudgeEngine, short_error
 from eval_mm.judges.ledger import Ledger
+from eval_mm.judges.reply import JudgeReply, JudgeRequest
 from eval_mm.judges.settings import JudgeSettings
 from eval_mm.store import atomic_write_json, read_json
 

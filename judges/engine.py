@@ -27,7 +27,8 @@ from eval_mm.errors import UserError
 from eval_mm.judges.cache import JudgeCache
 from eval_mm.judges.ledger import Ledger
 from eval_mm.judges.pacing import Pacer, retry_after_seconds
-from eval_mm.judges.reply import JudgeReply, JudgeRequest
+from eval_mm.judges.reply import JudgeReply as JudgeReply  # re-exported: callers import here
+from eval_mm.judges.reply import JudgeRequest as JudgeRequest
 from eval_mm.judges.settings import JudgeSettings
 
 T = TypeVar("T")

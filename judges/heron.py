@@ -41,6 +41,7 @@ def _mean_or_none(xs: list[float | None]) -> float | None:
 
 class _Heron(JudgeScorer):
     prompts = ("heron_llmjp_v2", "heron_original_v1")
+    rating_scale = (1, 10)  # the model answer's score
 
     def values(self, sample: Sample, output: str) -> dict[str, str]:
         question = sample.judge_question if sample.judge_question is not None else sample.prompt

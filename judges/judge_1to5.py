@@ -31,6 +31,7 @@ def run_count(scores: Sequence[Score]) -> int:
 
 class _OneToFive(JudgeScorer):
     prompts = ("judge_1to5_llmjp",)
+    rating_scale = (1, 5)
 
     def values(self, sample: Sample, output: str) -> dict[str, str]:
         question = sample.judge_question if sample.judge_question is not None else sample.prompt

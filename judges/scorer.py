@@ -25,10 +25,10 @@ from eval_mm.core.sample import Sample
 from eval_mm.core.scoring import Score, ScoreContext, Scorer
 from eval_mm.errors import UserError
 from eval_mm.judges.cache import cache_key
-from eval_mm.judges.engine import RESOURCE_KEY, JudgeEngine, JudgeReply, JudgeRequest, engine_for
+from eval_mm.judges.engine import RESOURCE_KEY, JudgeEngine, engine_for
 from eval_mm.judges.ledger import LEDGER_FILE, write_ledger_file
 from eval_mm.judges.prompt import JudgePrompt, available_prompts, load_prompt
-from eval_mm.judges.reply import final_answer
+from eval_mm.judges.reply import JudgeReply, JudgeRequest, final_answer
 from eval_mm.judges.settings import JudgeSettings, fingerprint_id
 
 NO_FINAL_ANSWER = "no final answer in the reply (reasoning only; raise --judge-max-tokens?)"
@@ -48,6 +48,7 @@ class JudgeScorer(Scorer):
     scale = 1.0
     prompts: ClassVar[tuple[str, ...]]  # allowed prompt versions, default first
     variant: ClassVar[str]  # strict | legacy | original
+    rating_scale: ClassVar[tuple[int, int] | None] = None  # one run's rating range (agreement)
 
     # ---- configuration ------------------------------------------------------------
     def prompt(self, ctx: ScoreContext) -> JudgePrompt:

@@ -151,8 +151,9 @@ def test_a_failed_batch_leaves_a_consistent_card(tmp_path: Path) -> None:
     card = json.loads(card_path.read_text())
     assert card["status"] == "failed" and "judge batch" in card["error"]
     run = card_path.parent
-    assert not (run / "scores" / "judge_1to5.jsonl").exists() or not (
-        run / "scores" / "judge_1to5.jsonl"
-    ).read_text()
+    assert (
+        not (run / "scores" / "judge_1to5.jsonl").exists()
+        or not (run / "scores" / "judge_1to5.jsonl").read_text()
+    )
     state = json.loads((run / STATE_FILE).read_text())
     assert state["stopped"][0]["batches"][0]["status"] == "failed"

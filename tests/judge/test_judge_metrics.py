@@ -91,9 +91,7 @@ def test_n_mode_and_single_mode(fake_openai: FakeOpenAI, judge_ctx: Ctx) -> None
     assert fake_openai.chat_count == 1 and fake_openai.chat_bodies()[0]["n"] == 3
     assert summary.extra["per_run"] == [5.0, 4.0, 3.0]
     fake_openai.reset_counts()
-    _, single = run_metric(
-        "judge_1to5", qa_samples(1, "t"), ["a"], judge_ctx(mode="single")
-    )
+    _, single = run_metric("judge_1to5", qa_samples(1, "t"), ["a"], judge_ctx(mode="single"))
     assert fake_openai.chat_count == 1 and single.extra["runs"] == 1 and single.value == 5.0
 
 
@@ -215,7 +213,6 @@ def test_reask_is_off_by_default_and_then_strict_and_legacy_read_the_same_reply(
         # out of range for strict; the legacy parse (no range check) would read (7, 12)
         first = '{"score_gpt": 7, "score": 12}'
         return first if len(calls) == 1 else '{"score_gpt": 8, "score": 6}'
-
 
     fake_openai.default_reply = reply
     samples = heron_samples(["conv", "detail", "complex"])[:1]
