@@ -243,7 +243,8 @@ class JudgeEngine:
 
     async def _once(self, req: JudgeRequest, attempt: int) -> tuple[str, Any, float | None]:
         """One HTTP request: ("ok", reply, None), ("throttled", error, retry-after),
-        ("retry", error, retry-after), ("fail", error, None) or ("fatal", error, None)."""
+        ("retry", error, retry-after), ("fail", error, None), ("fatal", error, None), or
+        ("skip", error, None) when an earlier fatal error means it is not sent."""
         import openai
 
         s = self.settings
@@ -251,6 +252,8 @@ class JudgeEngine:
         assert pacer is not None
         async with pacer.in_flight:
             await pacer.acquire()
+            if self.fatal is not None:  # found while this one waited: do not send it
+                return "skip", self.fatal, None
             t0 = time.monotonic()
             try:
                 # httpx enforces the per-request timeout (connect, read, write, pool)
@@ -292,11 +295,15 @@ class JudgeEngine:
         assert pacer is not None
         attempt, throttled, waited = 1, 0, 0.0
         while True:
-            if self.fatal is not None:
-                return JudgeReply(
-                    "judge_error", attempts=attempt - 1, error=f"not sent: {self.fatal}", fatal=True
-                )
             kind, value, wait = await self._once(req, attempt)
+            if kind == "skip":
+                return JudgeReply(
+                    "judge_error",
+                    attempts=attempt - 1,
+                    error=f"not sent: {value}",
+                    error_kind="fatal",
+                    fatal=True,
+                )
             if kind == "ok":
                 reply: JudgeReply = value
                 reply.rate_limited = throttled
@@ -316,16 +323,24 @@ class JudgeEngine:
                         attempts=attempt - 1,
                         rate_limited=throttled,
                         error=f"rate limited for {waited:.0f}s: {error}",
+                        error_kind="transient",
                     )
                 await asyncio.sleep(delay)
                 continue  # a 429 is not an attempt
             self.record_failure(ledger)
             if kind == "fatal":
                 self.fatal = self.fatal or error
-                return JudgeReply("judge_error", attempts=attempt, error=error, fatal=True)
+                pacer.stop()
+                return JudgeReply(
+                    "judge_error", attempts=attempt, error=error, error_kind="fatal", fatal=True
+                )
             if kind == "fail" or attempt >= s.max_attempts:
                 return JudgeReply(
-                    "judge_error", attempts=attempt, rate_limited=throttled, error=error
+                    "judge_error",
+                    attempts=attempt,
+                    rate_limited=throttled,
+                    error=error,
+                    error_kind="permanent" if kind == "fail" else "transient",
                 )
             await pacer.on_error()
             delay = self._backoff(attempt) if wait is None else wait * random.uniform(1.0, 1.1)

@@ -124,6 +124,7 @@ class Pacer:
         self._pause_until = 0.0
         self._last_change = time.monotonic()
         self._saturated = False  # someone waited for a token since the last change
+        self._stopped = False  # nothing more will be sent: waiters go without a token
         self._lock = asyncio.Lock()
         self.in_flight = InFlight(self._limit())
 
@@ -205,9 +206,13 @@ class Pacer:
                 self._set_rate(self.rate * 0.9)
 
     # ---- the bucket --------------------------------------------------------------------
+    def stop(self) -> None:
+        """Release every waiter at once (after a fatal error nothing is sent)."""
+        self._stopped = True
+
     async def acquire(self) -> None:
         async with self._lock:  # one waiter at a time keeps the spacing even
-            while True:
+            while not self._stopped:
                 now = time.monotonic()
                 if now < self._pause_until:
                     await asyncio.sleep(self._pause_until - now)

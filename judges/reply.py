@@ -50,6 +50,7 @@ class JudgeReply:
     attempts: int = 0  # error attempts used (429s are not attempts)
     rate_limited: int = 0  # 429s waited out before the reply
     error: str | None = None
+    error_kind: str | None = None  # transient (a rerun asks again) | permanent | fatal
     fatal: bool = False
     cached: bool = False
     cost_usd: float | None = None

@@ -222,6 +222,7 @@ class JudgeScorer(Scorer):
                     "attempts": reply.attempts,
                     "rate_limited": reply.rate_limited,
                     "error": reply.error,
+                    "error_kind": reply.error_kind,
                     "cached": reply.cached,
                     "model": reply.model,
                     "response_id": reply.response_id,
@@ -254,6 +255,7 @@ class JudgeScorer(Scorer):
                 rec["reasoning"] = split.reasoning
             if split.answer is None:  # spec tasks-2026 §2.3: no final channel -> judge_error
                 rec["status"], rec["error"] = "judge_error", NO_FINAL_ANSWER
+                rec["error_kind"] = "permanent"  # the same request gives the same reply
             elif split.answer != rec["reply"]:
                 rec["answer"] = split.answer
         answer = _answer(rec) if rec["status"] != "judge_error" else None
@@ -312,6 +314,7 @@ class JudgeScorer(Scorer):
                 )
                 rec["reply"] = reply.texts[0] if reply.status == "ok" else None
                 rec["status"], rec["error"] = reply.status, reply.error
+                rec["error_kind"] = reply.error_kind
                 reasoning = reply.reasonings[0] if reply.reasonings else None
                 self._parse_into(rec, prompt, engine, reasoning)
 

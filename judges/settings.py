@@ -216,17 +216,19 @@ class JudgeSettings:
         """Everything that changes the judge's replies, and nothing that only changes speed.
 
         A pure function of the settings and the prompt. Fields:
-        `model` (requested id, the Azure deployment for Azure), `provider`, `host` (endpoint
-        host), `prompt_version`, `prompt_sha256_system`, `prompt_sha256_user` (None without a
-        prompt), `runs`, `mode`, `seeds`, `temperature`, `max_tokens`, `token_param`,
-        `reask` (re-asks per unparseable reply, 0 = the protocol), `profile`,
-        `reasoning_effort`, `reply_format` (how the answer is read: plain or harmony channels).
-        Left out on purpose: concurrency, rps, batch vs online, timeouts, attempts, back-off,
-        cache folder, prices, key."""
+        `model` (requested id, the Azure deployment for Azure), `provider`, `endpoint` (host
+        of the base URL), `azure_api_version` (None off Azure), `prompt_version`,
+        `prompt_sha256_system`, `prompt_sha256_user` (the prompt given; without one, the
+        `--judge-prompt` override or None and no hashes), `runs`, `mode`, `seeds`,
+        `temperature`, `max_tokens`, `token_param`, `reask` (re-asks per unparseable reply,
+        0 = the protocol), `profile`, `reasoning_effort`, `reply_format` (how the answer is
+        read: plain, or harmony channels). Left out on purpose: concurrency, rps, batch vs
+        online, timeouts, attempts, back-off, cache folder, prices, key."""
         return {
             "model": self.model,
             "provider": self.provider,
-            "host": self.host or "api.openai.com",
+            "endpoint": self.host or "api.openai.com",
+            "azure_api_version": self.api_version,
             "prompt_version": prompt.version if prompt is not None else self.prompt,
             "prompt_sha256_system": prompt.sha256_system if prompt is not None else None,
             "prompt_sha256_user": prompt.sha256_user if prompt is not None else None,
@@ -246,11 +248,10 @@ class JudgeSettings:
         """The run card's judge record: the fingerprint fields plus how it was run."""
         fp = self.fingerprint()
         for key in ("prompt_version", "prompt_sha256_system", "prompt_sha256_user"):
-            fp.pop(key)  # per metric, under `prompts`
+            fp.pop(key)  # per metric, under `prompts` and `fingerprints`
         return {
             **fp,
-            "base_url_host": fp.pop("host"),
-            "azure_api_version": self.api_version,
+            "base_url_host": fp["endpoint"],
             "batch": self.batch,
             "concurrency": self.concurrency if self.concurrency is not None else "auto",
             "rps": self.rps if self.rps is not None else "auto",

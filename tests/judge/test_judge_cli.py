@@ -141,3 +141,24 @@ def test_a_local_reasoning_judge_by_one_flag(tmp_path: Path) -> None:
     judge = json.loads((run / "run.json").read_text())["judge"]
     assert judge["model"] == "openai/gpt-oss-20b" and judge["profile"] == "gpt-oss-20b-local"
     assert judge["fingerprints"]["heron_rel"]["reasoning_effort"] == "low"
+
+
+def test_a_rejected_key_stops_the_invocation_after_one_request(tmp_path: Path) -> None:
+    samples = heron_samples(["conv", "detail", "complex"] * 10)
+    run = write_run(
+        tmp_path / "results" / "m" / "japanese-heron-bench" / "cfg",
+        "japanese-heron-bench",
+        samples,
+        [f"a{i}" for i in range(len(samples))],
+    )
+    with FakeOpenAI() as srv:
+        srv.fail_next(500, status=401)
+        env = cli_env(OPENAI_API_KEY=SECRET, OPENAI_BASE_URL=srv.base_url)
+        proc = run_cli(
+            "score", str(run), "--judge-cache", str(tmp_path / "c"), cwd=tmp_path, env=env
+        )
+        sent = srv.chat_count
+    assert proc.returncode == 2 and "refused the request" in proc.stderr, proc.stderr
+    assert "Traceback" not in proc.stderr and SECRET not in proc.stderr
+    assert sent <= 3  # of 150 requests: the others were never sent
+    assert not (run / "summary.json").exists()

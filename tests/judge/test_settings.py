@@ -63,7 +63,8 @@ def test_the_fingerprint_has_what_changes_replies_and_nothing_else() -> None:
     assert set(fp) == {
         "model",
         "provider",
-        "host",
+        "endpoint",
+        "azure_api_version",
         "prompt_version",
         "prompt_sha256_system",
         "prompt_sha256_user",
@@ -78,7 +79,7 @@ def test_the_fingerprint_has_what_changes_replies_and_nothing_else() -> None:
         "reasoning_effort",
         "reply_format",
     }
-    assert fp["host"] == "api.openai.com" and fp["seeds"] == [0, 1, 2, 3, 4]
+    assert fp["endpoint"] == "api.openai.com" and fp["seeds"] == [0, 1, 2, 3, 4]
     assert fp["prompt_sha256_user"] == prompt.sha256_user
     speed_only = {
         "concurrency": 64,
