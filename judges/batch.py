@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 from eval_mm.errors import RunFailed, UserError
 from eval_mm.judges.engine import JudgeEngine, short_error
 from eval_mm.judges.ledger import Ledger
-from eval_mm.judges.reply import JudgeReply, JudgeRequest
+from eval_mm.judges.reply import JudgeReply, JudgeRequest, reply_from_body
 from eval_mm.judges.settings import JudgeSettings
 from eval_mm.store import atomic_write_json, read_json
 
@@ -106,22 +106,14 @@ def split_lines(lines: list[str]) -> list[list[str]]:
 
 def _reply_from_line(row: dict[str, Any], meta: dict[str, Any]) -> JudgeReply | None:
     resp = row.get("response") or {}
-    body = resp.get("body") if resp.get("status_code") == 200 else None
-    if not body or not body.get("choices"):
+    if resp.get("status_code") != 200:
         return None
-    usage = {k: v for k, v in (body.get("usage") or {}).items() if isinstance(v, int)}
-    return JudgeReply(
-        "ok",
-        texts=[(c.get("message") or {}).get("content") or "" for c in body["choices"]],
-        usage=usage or None,
-        model=body.get("model"),
-        response_id=body.get("id"),
-        system_fingerprint=body.get("system_fingerprint"),
-        created=body.get("created"),
-        finish_reasons=[c.get("finish_reason") for c in body["choices"]],
-        attempts=1,
-        batch={**meta, "custom_id": row.get("custom_id")},
-    )
+    try:
+        reply = reply_from_body(resp.get("body"))
+    except ValueError:
+        return None
+    reply.batch = {**meta, "custom_id": row.get("custom_id")}
+    return reply
 
 
 def run_batch(

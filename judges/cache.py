@@ -52,6 +52,7 @@ class JudgeCache:
         self.root = root
         self._memory: dict[str, dict[str, Any]] = {}
         self.written: set[str] = set()  # keys this process paid for (online or batch)
+        self._dirs: set[Path] = set()  # folders known to exist
         self._lock = threading.Lock()
 
     def _path(self, key: str) -> Path:
@@ -75,7 +76,9 @@ class JudgeCache:
             self._memory[key] = entry
             self.written.add(key)
         path = self._path(key)
-        path.parent.mkdir(parents=True, exist_ok=True)
+        if path.parent not in self._dirs:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            self._dirs.add(path.parent)
         fd, tmp = tempfile.mkstemp(prefix=".", suffix=".tmp", dir=path.parent)
         try:
             with os.fdopen(fd, "w", encoding="utf-8") as f:

@@ -13,6 +13,7 @@ invocation (never sent twice), but never cached: a rerun tries again.
 from __future__ import annotations
 
 import asyncio
+import json
 import random
 import re
 import sys
@@ -29,6 +30,7 @@ from eval_mm.judges.ledger import Ledger
 from eval_mm.judges.pacing import Pacer, retry_after_seconds
 from eval_mm.judges.reply import JudgeReply as JudgeReply  # re-exported: callers import here
 from eval_mm.judges.reply import JudgeRequest as JudgeRequest
+from eval_mm.judges.reply import reply_from_body
 from eval_mm.judges.settings import JudgeSettings
 
 T = TypeVar("T")
@@ -49,14 +51,6 @@ def redact(text: str) -> str:
 def short_error(exc: BaseException) -> str:
     msg = str(exc).strip().splitlines()
     return redact(f"{type(exc).__name__}: {msg[0] if msg else ''}")[:300]
-
-
-def _message_reasoning(message: Any) -> str | None:
-    for name in ("reasoning_content", "reasoning"):  # vLLM, DeepSeek; newer vLLM, OpenRouter
-        value = getattr(message, name, None)
-        if isinstance(value, str) and value:
-            return value
-    return None
 
 
 class JudgeEngine:
@@ -261,7 +255,9 @@ class JudgeEngine:
                     **self._params(req), timeout=s.timeout_s
                 )
                 pacer.observe(raw.headers)
-                reply = self._to_reply(raw.parse(), attempt)
+                # The JSON as sent, not the SDK's pydantic models: cheaper, and the same
+                # reading as batch output lines.
+                reply = reply_from_body(json.loads(raw.text), attempt)
             except openai.APIStatusError as exc:
                 headers = exc.response.headers if exc.response is not None else None
                 if headers is not None:
@@ -346,26 +342,6 @@ class JudgeEngine:
             delay = self._backoff(attempt) if wait is None else wait * random.uniform(1.0, 1.1)
             await asyncio.sleep(delay)
             attempt += 1
-
-    @staticmethod
-    def _to_reply(completion: Any, attempt: int) -> JudgeReply:
-        if isinstance(completion, (str, bytes)) or not getattr(completion, "choices", None):
-            raise ValueError("reply is not a chat completion")
-        usage = completion.usage.model_dump() if completion.usage is not None else None
-        if usage:
-            usage = {k: v for k, v in usage.items() if isinstance(v, int)}
-        return JudgeReply(
-            "ok",
-            texts=[c.message.content or "" for c in completion.choices],
-            reasonings=[_message_reasoning(c.message) for c in completion.choices],
-            usage=usage,
-            model=completion.model,
-            response_id=completion.id,
-            system_fingerprint=completion.system_fingerprint,
-            created=completion.created,
-            finish_reasons=[c.finish_reason for c in completion.choices],
-            attempts=attempt,
-        )
 
 
 def engine_for(resources: dict[str, Any], options: dict[str, Any] | None) -> JudgeEngine:

@@ -67,6 +67,36 @@ class JudgeReply:
         return JudgeReply(**{k: v for k, v in d.items() if k in known}, cached=True)
 
 
+def _reasoning_of(message: dict[str, Any]) -> str | None:
+    for name in ("reasoning_content", "reasoning"):  # vLLM, DeepSeek; newer vLLM, OpenRouter
+        value = message.get(name)
+        if isinstance(value, str) and value:
+            return value
+    return None
+
+
+def reply_from_body(body: Any, attempts: int = 1) -> JudgeReply:
+    """A chat-completion JSON body (online reply or batch output line) as a reply; raises
+    ValueError when it is not one (an HTML error page, an empty `choices`)."""
+    if not isinstance(body, dict) or not body.get("choices"):
+        raise ValueError("reply is not a chat completion")
+    choices = [c if isinstance(c, dict) else {} for c in body["choices"]]
+    messages = [c.get("message") or {} for c in choices]
+    usage = {k: v for k, v in (body.get("usage") or {}).items() if isinstance(v, int)}
+    return JudgeReply(
+        "ok",
+        texts=[str(m.get("content") or "") for m in messages],
+        reasonings=[_reasoning_of(m) for m in messages],
+        usage=usage or None,
+        model=body.get("model"),
+        response_id=body.get("id"),
+        system_fingerprint=body.get("system_fingerprint"),
+        created=body.get("created"),
+        finish_reasons=[c.get("finish_reason") for c in choices],
+        attempts=attempts,
+    )
+
+
 _CHANNEL = "<|channel|>"
 _MESSAGE = re.compile(
     r"<\|channel\|>\s*([A-Za-z_]+)(?:(?!<\|channel\|>).)*?<\|message\|>(.*?)"
