@@ -65,6 +65,7 @@ class JudgeEngine:
         self._delivered: set[str] = set()  # request keys already answered in this invocation
         self._failed: dict[str, JudgeReply] = {}  # failures of this invocation, by key
         self.fatal: str | None = None
+        self._server_info: dict[str, Any] | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
         self._thread: threading.Thread | None = None
         self._client: Any = None
@@ -122,6 +123,17 @@ class JudgeEngine:
             host = s.host or ("api.openai.com" if s.provider == "openai" else None)
             self._pacer = Pacer(s.rps, host, s.concurrency)
         return self._client
+
+    def server_info(self) -> dict[str, Any] | None:
+        """What an OpenAI-compatible server says about itself, asked once: vLLM's version
+        (`/version`) and the served model's root (path or hub id) and context length
+        (`/v1/models`). None when it says nothing; never an error."""
+        s = self.settings
+        if self._server_info is None:
+            self._server_info = {}
+            if s.provider == "compatible" and s.base_url:
+                self._server_info = _ask_server(s.base_url.rstrip("/"), s.model, s.api_key)
+        return self._server_info or None
 
     @property
     def pacing(self) -> dict[str, Any] | None:
@@ -342,6 +354,27 @@ class JudgeEngine:
             delay = self._backoff(attempt) if wait is None else wait * random.uniform(1.0, 1.1)
             await asyncio.sleep(delay)
             attempt += 1
+
+
+def _ask_server(base_url: str, model: str, key: str | None) -> dict[str, Any]:
+    import httpx
+
+    info: dict[str, Any] = {}
+    headers = {"Authorization": f"Bearer {key}"} if key else {}
+    try:
+        with httpx.Client(timeout=3.0, headers=headers) as http:
+            version = http.get(base_url.rsplit("/v1", 1)[0] + "/version")
+            if version.status_code == 200:
+                info["server_version"] = version.json().get("version")
+            models = http.get(base_url + "/models")
+            if models.status_code == 200:
+                for entry in models.json().get("data") or []:
+                    if isinstance(entry, dict) and entry.get("id") == model:
+                        info["model_root"] = entry.get("root")
+                        info["max_model_len"] = entry.get("max_model_len")
+    except (httpx.HTTPError, ValueError, AttributeError):
+        pass  # a record, not a requirement
+    return {k: v for k, v in info.items() if v is not None}
 
 
 def engine_for(resources: dict[str, Any], options: dict[str, Any] | None) -> JudgeEngine:

@@ -344,6 +344,8 @@ class JudgeScorer(Scorer):
         info.setdefault("prompts", {})[self.id] = prompt.card()
         info.setdefault("fingerprints", {})[self.id] = self.fingerprint(ctx)
         info["pacing"] = engine.pacing
+        if engine.total.requests:  # only a server that answered now is asked about itself
+            info["server"] = engine.server_info()
         info["ledger"] = ledger.to_json()
         if ctx.run_dir is not None:
             write_ledger_file(Path(ctx.run_dir) / LEDGER_FILE, engine.ledger_history, ledger)
@@ -380,7 +382,7 @@ class JudgeScorer(Scorer):
             ),
             "judge_models_returned": sorted({str(r["model"]) for r in runs_seen if r.get("model")}),
             "run_status_counts": dict(Counter(str(r.get("status")) for r in runs_seen)),
-            "reasked_runs": sum(1 for r in runs_seen if "reask" in r),
+            "reasked_runs": sum(1 for r in runs_seen if "reasks" in r),
         }
         extra.update(self.extra(per_run))
         return MetricSummary(

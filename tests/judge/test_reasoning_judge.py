@@ -32,6 +32,12 @@ def test_the_gpt_oss_profile_parses_only_final_answers(
 ) -> None:
     for out, reply in REPLIES.items():
         fake_openai.script(f"Prediction: {out}\n", reply)
+    fake_openai.server_info = {
+        "version": "0.11.0",
+        "id": "openai/gpt-oss-20b",
+        "root": "/models/gpt-oss-20b",
+        "max_model_len": 131072,
+    }
     samples = qa_samples(len(REPLIES))
     outputs = list(REPLIES)
     ctx = judge_ctx(profile="gpt-oss-20b-local", runs=1)
@@ -62,6 +68,11 @@ def test_the_gpt_oss_profile_parses_only_final_answers(
     fp = ctx.card["judge"]["fingerprints"]["judge_1to5"]
     assert fp["profile"] == "gpt-oss-20b-local" and fp["reply_format"] == "harmony"
     assert ctx.card["judge"]["ledger"]["cost_usd"] == 0.0  # a local judge has no bill
+    assert ctx.card["judge"]["server"] == {
+        "server_version": "0.11.0",
+        "model_root": "/models/gpt-oss-20b",
+        "max_model_len": 131072,
+    }
 
 
 def test_plain_judges_read_channel_markup_but_not_the_untokened_form() -> None:

@@ -97,6 +97,8 @@ class FakeOpenAI:
         self.model = model  # the `model` field returned; None echoes the requested one
         self.batch_polls = batch_polls  # retrieves before a batch completes
         self.batch_api = batch_api  # False: no files/batches routes (404)
+        # As vLLM: GET /version and GET /v1/models, e.g. {"version": .., "id": .., "root": ..}
+        self.server_info: dict[str, Any] | None = None
         self.batch_expire = False  # a batch ends "expired" with only half of its lines done
         self.batch_fail_ids: set[str] = set()  # custom_ids that land in the error file
         self.batch_fail_all = False  # a batch ends "failed" as a whole
@@ -289,6 +291,11 @@ class _Handler(BaseHTTPRequestHandler):
         elif path == "/_reset":
             self.fake.reset_counts()
             self._send(200, {})
+        elif self.fake.server_info and path == "/version":
+            self._send(200, {"version": self.fake.server_info["version"]})
+        elif self.fake.server_info and path.endswith("/models"):
+            info = {k: v for k, v in self.fake.server_info.items() if k != "version"}
+            self._send(200, {"object": "list", "data": [{"object": "model", **info}]})
         elif not (self.fake.batch_api and batches.handle_get_file(self, parts)):
             self._send(404, {"error": {"message": f"no route {path}"}})
 
