@@ -1,4 +1,9 @@
-"""Generation phase: batched, resumable by sample id, failures recorded per sample."""
+"""Generation phase: batched, resumable by sample id, failures recorded per sample.
+
+A prediction record says what it was made from (`input`: the digest of the sample's messages)
+and by what (`made_by`: the digest of the model identity and generation config); a stored
+prediction is kept only when both match. Errors are retried by the next invocation; a fatal
+error (rejected key, unknown model) stops the run at once."""
 
 from __future__ import annotations
 
@@ -10,9 +15,16 @@ from typing import Any
 
 from tqdm import tqdm
 
-from eval_mm.core.model import GenerationConfig, GenerationFailure, Model, ModelOutput
+from eval_mm.core.model import (
+    Generation,
+    GenerationConfig,
+    GenerationFailure,
+    Model,
+    ModelOutput,
+)
 from eval_mm.core.sample import Sample
-from eval_mm.store import PREDICTIONS, JsonlAppender, atomic_write_jsonl, read_jsonl
+from eval_mm.failures import FailureKind, FatalError, classify, fatal_error
+from eval_mm.store import PREDICTIONS, JsonlAppender, atomic_write_jsonl, iter_jsonl, read_jsonl
 
 
 def _describe(exc: BaseException) -> str:
@@ -32,31 +44,73 @@ def compact_predictions(
     atomic_write_jsonl(run_dir / PREDICTIONS, [keep[i] for i in order if i in keep])
 
 
+Outcome = tuple[ModelOutput | None, str | None, FailureKind | None]
+
+
+def _failure(exc: Exception, model: Model) -> Outcome:
+    kind = classify(exc)
+    if kind == "fatal":
+        raise fatal_error(exc, f"model {model.model_id}") from None
+    return (None, _describe(exc), kind)
+
+
 def _generate_batch(
     model: Model, batch: Sequence[Sample], config: GenerationConfig
-) -> list[tuple[ModelOutput | None, str | None]]:
+) -> list[Outcome]:
     """Outputs for a batch; if the batch raises, each sample is retried alone so that only
     the samples that fail on their own are recorded as errors."""
     try:
         outs = model.generate(batch, config)
         if len(outs) != len(batch):
             raise RuntimeError(f"model returned {len(outs)} outputs for {len(batch)} samples")
-        return [(o, None) for o in outs]
-    except KeyboardInterrupt:
+        return [(o, None, None) for o in outs]
+    except (KeyboardInterrupt, FatalError):
         raise
     except Exception as batch_exc:
-        if len(batch) == 1:
-            return [(None, _describe(batch_exc))]
-    results: list[tuple[ModelOutput | None, str | None]] = []
+        if len(batch) == 1 or classify(batch_exc) == "fatal":
+            return [_failure(batch_exc, model)]
+    results: list[Outcome] = []
     for sample in batch:
         try:
-            results.append((model.generate([sample], config)[0], None))
-        except KeyboardInterrupt:
+            results.append((model.generate([sample], config)[0], None, None))
+        except (KeyboardInterrupt, FatalError):
             raise
         except Exception as exc:
             traceback.print_exc(limit=1)
-            results.append((None, _describe(exc)))
+            results.append(_failure(exc, model))
     return results
+
+
+def _output_fields(output: ModelOutput | None) -> dict[str, Any]:
+    """The prediction record's view of a model output: the text and, when the backend says,
+    why it ended, the reasoning returned apart and token counts."""
+    if isinstance(output, Generation):
+        fields: dict[str, Any] = {"output": output.text, "finish_reason": output.finish_reason}
+        for key in ("reasoning", "output_tokens", "reasoning_tokens"):
+            if getattr(output, key) is not None:
+                fields[key] = getattr(output, key)
+        return fields
+    return {"output": output if isinstance(output, str) else None}
+
+
+def reusable_from(
+    folders: Sequence[Path], made_by: str, inputs: dict[str, str]
+) -> dict[str, dict[str, Any]]:
+    """Error-free predictions of other run folders made by the same model identity from the
+    same messages (a corrected gold answer or a larger `--limit` needs no regeneration)."""
+    found: dict[str, dict[str, Any]] = {}
+    for folder in folders:
+        for r in iter_jsonl(folder / PREDICTIONS):
+            sid = r.get("id")
+            if (
+                sid in inputs
+                and sid not in found
+                and r.get("made_by") == made_by
+                and r.get("input") == inputs[sid]
+                and r.get("error") is None
+            ):
+                found[sid] = {**r, "reused_from": folder.name}
+    return found
 
 
 def run_generation(
@@ -65,20 +119,31 @@ def run_generation(
     run_dir: Path,
     config: GenerationConfig,
     batch_size: int,
-    retry_errors: bool = True,
+    made_by: str,
+    inputs: dict[str, str],
+    donors: Sequence[Path] = (),
     on_batch: Callable[[Sequence[Sample]], None] | None = None,
     progress: bool = True,
 ) -> dict[str, Any]:
-    """Generate outputs for every sample not yet done; return counts and timings."""
+    """Generate outputs for every sample without a current prediction; return counts."""
     order = [s.id for s in samples]
-    existing = load_predictions(run_dir)
+    on_disk = read_jsonl(run_dir / PREDICTIONS)
+    existing = {r["id"]: r for r in on_disk if "id" in r}
     keep = {
         i: r
         for i, r in existing.items()
-        if i in set(order) and not (retry_errors and r.get("error") is not None)
+        if i in inputs
+        and r.get("made_by") == made_by
+        and r.get("input") == inputs[i]
+        and r.get("error") is None  # every error is tried again, once per invocation
     }
-    if len(keep) != len(read_jsonl(run_dir / PREDICTIONS)):
-        compact_predictions(run_dir, keep, order)  # drop duplicates, stale errors, torn lines
+    retried = sum(1 for i, r in existing.items() if i in inputs and r.get("error") is not None)
+    reused = reusable_from(donors, made_by, {i: d for i, d in inputs.items() if i not in keep})
+    if reused and on_batch is not None:
+        on_batch([s for s in samples if s.id in reused])
+    keep.update(reused)
+    if len(keep) != len(on_disk) or reused:
+        compact_predictions(run_dir, keep, order)  # drop duplicates, stale records, torn lines
     todo = [s for s in samples if s.id not in keep]
     started = time.perf_counter()
     with (
@@ -100,21 +165,31 @@ def run_generation(
             if on_batch is not None:
                 on_batch(batch)
             records = []
-            for sample, (output, error) in zip(batch, results):
-                text = output if isinstance(output, str) else None
+            for sample, (output, error, kind) in zip(batch, results):
+                rec: dict[str, Any] = {"id": sample.id, "input": inputs[sample.id]}
+                rec["made_by"] = made_by
                 if isinstance(output, GenerationFailure):
                     error = output.reason
-                records.append(
-                    {"id": sample.id, "output": text, "error": error, "seconds": round(per, 6)}
-                )
+                    kind = "transient" if output.kind == "transient" else "permanent"
+                rec.update(_output_fields(output))
+                rec["error"] = error
+                rec["seconds"] = round(per, 6)
+                if error is not None:
+                    rec["error_kind"] = kind or "permanent"
+                records.append(rec)
             out.write_many(records)
             bar.update(len(batch))
-    final = load_predictions(run_dir)
-    errors = sum(1 for r in final.values() if r.get("error") is not None)
+    final = {i: r for i, r in load_predictions(run_dir).items() if i in inputs}
+    errors = [r for r in final.values() if r.get("error") is not None]
     return {
         "samples": len(order),
         "generated_now": len(todo),
-        "resumed": len(order) - len(todo),
-        "errors": errors,
+        "resumed": len(order) - len(todo) - len(reused),
+        "reused_from_other_runs": len(reused),
+        "retried": retried,
+        "errors": len(errors),
+        "transient_errors": sum(1 for r in errors if r.get("error_kind") == "transient"),
+        "missing": sum(1 for i in order if i not in final),
+        "truncated": sum(1 for r in final.values() if r.get("finish_reason") == "length"),
         "seconds": round(time.perf_counter() - started, 3),
     }

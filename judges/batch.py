@@ -17,7 +17,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from eval_mm.errors import RunFailed, UserError
+from eval_mm.errors import UserError
+from eval_mm.failures import FatalError
 from eval_mm.judges.engine import JudgeEngine, short_error
 from eval_mm.judges.ledger import Ledger
 from eval_mm.judges.reply import JudgeReply, JudgeRequest, reply_from_body
@@ -128,19 +129,24 @@ def run_batch(
     try:
         return _run_batch(engine, reqs, state_path, ledger)
     except openai.APIError as exc:
-        raise RunFailed(
+        raise BatchStopped(
             f"judge batch: the API failed ({short_error(exc)}); the submitted batches are recorded "
             f"in {state_path}: rerun the same command to resume them"
         ) from None
 
 
-def _stopped(batch: Any, state: dict[str, Any], set_id: str, state_path: Path) -> RunFailed:
+class BatchStopped(FatalError):
+    """The Batch API path cannot go on in this invocation: the run stops (exit 2, run card
+    `stopped` with the reason) instead of paying full price online."""
+
+
+def _stopped(batch: Any, state: dict[str, Any], set_id: str, state_path: Path) -> BatchStopped:
     """A batch that failed or was cancelled as a whole: kept on record, forgotten for resume."""
     errors = getattr(getattr(batch, "errors", None), "data", None) or []
     why = "; ".join(str(getattr(e, "message", e)) for e in errors[:3]) or "no reason given"
     state.setdefault("stopped", []).append({"set": set_id, **state.pop(set_id)})
     atomic_write_json(state_path, state)
-    return RunFailed(
+    return BatchStopped(
         f"judge batch {batch.id} {batch.status}: {why}. Nothing was scored from it; rerun "
         "to submit a new batch, or drop --judge-batch to judge online"
     )

@@ -24,7 +24,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any, TypeVar
 
-from eval_mm.errors import UserError
+from eval_mm.failures import FatalError, classify, fatal_error
 from eval_mm.judges.cache import JudgeCache
 from eval_mm.judges.ledger import Ledger
 from eval_mm.judges.pacing import Pacer, retry_after_seconds
@@ -35,12 +35,7 @@ from eval_mm.judges.settings import JudgeSettings
 
 T = TypeVar("T")
 RESOURCE_KEY = "judge_engine"
-FATAL_STATUS = (401, 403, 404)  # bad key, no access, unknown model or path
 _SECRET = re.compile(r"\b(sk-[A-Za-z0-9_*\-]{4,}|[A-Fa-f0-9]{32,})\b")
-
-
-class JudgeFatal(UserError):
-    """The judge endpoint refuses every request (bad key, unknown model, no quota)."""
 
 
 def redact(text: str) -> str:
@@ -64,13 +59,14 @@ class JudgeEngine:
         self.batched: set[tuple[str, str]] = set()  # (run folder, metric) already batch-prefetched
         self._delivered: set[str] = set()  # request keys already answered in this invocation
         self._failed: dict[str, JudgeReply] = {}  # failures of this invocation, by key
-        self.fatal: str | None = None
+        self.fatal: FatalError | None = None  # a rejected key etc.: nothing more is sent
         self._server_info: dict[str, Any] | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
         self._thread: threading.Thread | None = None
         self._client: Any = None
         self._pacer: Pacer | None = None
         self._closed = False
+        self._fatal: FatalError | None = None
 
     # ---- plumbing ----------------------------------------------------------------
     def ledger_for(self, run_dir: Path | None) -> Ledger:
@@ -164,8 +160,9 @@ class JudgeEngine:
         self, requests: Sequence[JudgeRequest], ledger: Ledger | None = None
     ) -> list[JudgeReply]:
         """Replies in request order; cached ones cost nothing, equal keys are sent once, and
-        a key that failed earlier in this invocation is not sent again. After a fatal error
-        (see `raise_if_fatal`) nothing more is sent."""
+        a key that failed earlier in this invocation is not sent again. A fatal error
+        (rejected key, unknown model, no quota) raises FatalError; nothing more is sent."""
+        self.raise_if_fatal()
         replies: dict[str, JudgeReply] = {}
         todo: dict[str, JudgeRequest] = {}
         hits = reused = 0
@@ -197,17 +194,14 @@ class JudgeEngine:
                 replies[key] = reply
                 if reply.status != "ok":
                     self._failed[key] = replace(reply, cached=False)
+        self.raise_if_fatal()
         return [replies[r.key] for r in requests]
 
     def raise_if_fatal(self) -> None:
-        """Stop the invocation (exit 2) after an error no retry fixes."""
+        """Stop the invocation (FatalError, exit 2) after an error no retry fixes: the
+        replies of this call are not returned, so nothing judged that way is stored."""
         if self.fatal is not None:
-            s = self.settings
-            raise JudgeFatal(
-                f"the judge endpoint ({s.host or 'api.openai.com'}, model {s.model}) refused "
-                f"the request: {self.fatal}. Check {s.key_var}, --judge-model and "
-                "--judge-base-url; nothing failed this way was stored"
-            )
+            raise self.fatal
 
     async def _send_all(self, reqs: list[JudgeRequest], ledger: Ledger | None) -> list[JudgeReply]:
         self._async_client()
@@ -259,7 +253,7 @@ class JudgeEngine:
         async with pacer.in_flight:
             await pacer.acquire()
             if self.fatal is not None:  # found while this one waited: do not send it
-                return "skip", self.fatal, None
+                return "skip", str(self.fatal), None
             t0 = time.monotonic()
             try:
                 # httpx enforces the per-request timeout (connect, read, write, pool)
@@ -275,14 +269,16 @@ class JudgeEngine:
                 if headers is not None:
                     pacer.observe(headers)
                 wait = retry_after_seconds(headers)
-                status, error = exc.status_code, short_error(exc)
-                if status in FATAL_STATUS or (status == 429 and exc.code == "insufficient_quota"):
-                    return "fatal", error, None
-                if status == 429:
-                    return "throttled", error, wait
-                if status == 408 or status >= 500:
-                    return "retry", error, wait
-                return "fail", error, None  # other 4xx: this request is wrong, not the server
+                kind = classify(exc)  # eval_mm.failures: one classification for every call
+                if kind == "fatal":
+                    self.fatal = self.fatal or fatal_error(exc, f"judge {s.model}")
+                    pacer.stop()
+                    return "fatal", str(self.fatal), None
+                if exc.status_code == 429:
+                    return "throttled", short_error(exc), wait
+                if kind == "transient":
+                    return "retry", short_error(exc), wait
+                return "fail", short_error(exc), None  # this request is wrong, not the server
             except openai.APITimeoutError as exc:
                 return "retry", f"timeout after {s.timeout_s}s ({type(exc).__name__})", None
             except (
@@ -337,8 +333,6 @@ class JudgeEngine:
                 continue  # a 429 is not an attempt
             self.record_failure(ledger)
             if kind == "fatal":
-                self.fatal = self.fatal or error
-                pacer.stop()
                 return JudgeReply(
                     "judge_error", attempts=attempt, error=error, error_kind="fatal", fatal=True
                 )

@@ -212,7 +212,6 @@ def describe_judge(judge: Mapping[str, Any]) -> str:
         ("reasoning_effort", "reasoning effort"),
         ("prompt", "prompt"),
         ("fingerprint", "fingerprint"),
-        ("root", "runs in"),
     ):
         if judge.get(key):
             parts.append(f"{name} `{judge[key]}`")
@@ -264,17 +263,18 @@ def _section(ref: str, label: str, c: Mapping[str, Any]) -> list[str]:
     return lines
 
 
-def to_markdown(
-    judges: Mapping[str, Mapping[str, Any]], reports: Sequence[Mapping[str, Any]]
-) -> str:
-    """The report for people: one section per task, metric and judge compared."""
-    out = ["# Judge migration report", ""]
-    for label, judge in judges.items():
-        out.append(f"- Judge **{label}**: {describe_judge(judge)}")
+def to_markdown(reports: Sequence[Mapping[str, Any]]) -> str:
+    """The report for people: per task and metric, its judges, then one section per judge
+    compared with the reference."""
+    out = ["# Judge migration report"]
     for rep in reports:
         ref = rep["reference"]
+        out += ["", f"## {rep['task']} / {rep['metric']}", ""]
+        for label, judge in (rep.get("judges") or {}).items():
+            role = " (reference)" if label == ref else ""
+            out.append(f"- Judge **{label}**{role}: {describe_judge(judge)}")
         for label, comp in rep["comparisons"].items():
-            out += ["", f"## {rep['task']} / {rep['metric']}: {label} against {ref}", ""]
+            out += ["", f"### {label} against {ref}", ""]
             out += _section(ref, label, comp)
         a = rep["all_judges"]
         out += [

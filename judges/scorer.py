@@ -29,7 +29,7 @@ from eval_mm.judges.engine import RESOURCE_KEY, JudgeEngine, engine_for
 from eval_mm.judges.ledger import LEDGER_FILE, write_ledger_file
 from eval_mm.judges.prompt import JudgePrompt, available_prompts, load_prompt
 from eval_mm.judges.reply import JudgeReply, JudgeRequest, final_answer
-from eval_mm.judges.settings import JudgeSettings, fingerprint_id
+from eval_mm.judges.settings import JudgeSettings
 
 NO_FINAL_ANSWER = "no final answer in the reply (reasoning only; raise --judge-max-tokens?)"
 
@@ -78,14 +78,21 @@ class JudgeScorer(Scorer):
         return engine_for(ctx.resources, ctx.options.get("judge"))
 
     def fingerprint(self, ctx: ScoreContext) -> dict[str, Any]:
-        """What made this metric's scores: metric id, version and variant, plus the judge
-        settings' fingerprint (`JudgeSettings.fingerprint`) for the prompt this metric uses.
-        A pure function of the options, the environment's endpoint and the prompt file."""
+        """The metric's own fingerprint plus the judge that answers (`JudgeSettings.
+        fingerprint`: model, endpoint, sampling, runs, re-ask, profile, reasoning effort,
+        reply format) and the prompt it reads. A pure function of the options, the
+        environment's endpoint and the prompt file."""
+        settings = self.settings(ctx)
+        prompt = self.prompt(ctx)
         return {
-            "metric": self.id,
-            "version": self.version,
+            **super().fingerprint(ctx),
             "variant": self.variant,
-            **self.settings(ctx).fingerprint(self.prompt(ctx)),
+            "judge": settings.fingerprint(),
+            "prompt": {
+                "version": prompt.version,
+                "system_sha256": prompt.sha256_system,
+                "user_sha256": prompt.sha256_user,
+            },
         }
 
     # ---- what each family supplies ---------------------------------------------------
@@ -184,19 +191,17 @@ class JudgeScorer(Scorer):
         plan = self.build(engine, prompt, samples, outputs, task)
         flat = [r for reqs in plan.values() for r in reqs]
         replies = dict(zip([r.key for r in flat], engine.judge(flat, ledger), strict=True))
-        engine.raise_if_fatal()
         runs_of: dict[str, list[dict[str, Any]]] = {
             sid: self._runs(engine, [replies[r.key] for r in reqs], prompt)
             for sid, reqs in plan.items()
         }
         if engine.settings.reask > 0:
             self._reask(engine, prompt, plan, runs_of, ledger)
-        fp = fingerprint_id(self.fingerprint(ctx))
         scores = []
         for sample, output in zip(samples, outputs, strict=True):
             short = self.shortcut(output)
             scores.append(
-                short if short is not None else self._score(runs_of[sample.id], prompt, engine, fp)
+                short if short is not None else self._score(runs_of[sample.id], prompt, engine)
             )
         self._record(engine, prompt, ctx)
         return scores
@@ -299,7 +304,6 @@ class JudgeScorer(Scorer):
             if not todo:
                 return
             replies = engine.judge([req for _, req in todo], ledger)
-            engine.raise_if_fatal()
             for (rec, _), reply in zip(todo, replies, strict=True):
                 rec.setdefault("first_reply", rec["reply"])
                 rec.setdefault("reasks", []).append(
@@ -318,31 +322,32 @@ class JudgeScorer(Scorer):
                 reasoning = reply.reasonings[0] if reply.reasonings else None
                 self._parse_into(rec, prompt, engine, reasoning)
 
-    def _score(
-        self, runs: list[dict[str, Any]], prompt: JudgePrompt, engine: JudgeEngine, fp: str
-    ) -> Score:
+    def _score(self, runs: list[dict[str, Any]], prompt: JudgePrompt, engine: JudgeEngine) -> Score:
         details: dict[str, Any] = {
             "prompt_version": prompt.version,
             "judge_model": engine.settings.model,
             "mode": engine.settings.mode,
-            "judge_fingerprint": fp,
             "runs": runs,
         }
+        # A run lost to a timeout or a server error is asked again by the next invocation
+        # (its successful runs come from the cache): the item is stored but not final.
+        retry = any(
+            r["status"] == "judge_error" and r.get("error_kind") == "transient" for r in runs
+        )
         valid = [r["parsed"] for r in runs if r["parsed"] is not None]
         if not valid:
             reasons = Counter(r["status"] for r in runs)
-            return Score(None, reasons.most_common(1)[0][0], details)
+            return Score(None, reasons.most_common(1)[0][0], details, retry)
         value = self.item_value(valid)
         details["spread"] = _std([self.item_value([p]) for p in valid])
         details["valid_runs"] = len(valid)
-        return Score(value, None, details)
+        return Score(value, None, details, retry)
 
     def _record(self, engine: JudgeEngine, prompt: JudgePrompt, ctx: ScoreContext) -> None:
         ledger = engine.ledger_for(ctx.run_dir)
         info = ctx.card.setdefault("judge", {})
         info.update(engine.settings.card())
         info.setdefault("prompts", {})[self.id] = prompt.card()
-        info.setdefault("fingerprints", {})[self.id] = self.fingerprint(ctx)
         info["pacing"] = engine.pacing
         if engine.total.requests:  # only a server that answered now is asked about itself
             info["server"] = engine.server_info()

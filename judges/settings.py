@@ -7,8 +7,6 @@ by); everything else only changes speed or cost.
 
 from __future__ import annotations
 
-import hashlib
-import json
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -56,12 +54,6 @@ def _load_dotenv() -> None:
     path = find_dotenv(usecwd=True)
     if path:
         load_dotenv(path, override=False)
-
-
-def fingerprint_id(fingerprint: dict[str, Any]) -> str:
-    """A short stable name of a fingerprint (sha256 of its canonical JSON, 16 hex digits)."""
-    canon = json.dumps(fingerprint, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-    return hashlib.sha256(canon.encode("utf-8")).hexdigest()[:16]
 
 
 @dataclass
@@ -217,21 +209,18 @@ class JudgeSettings:
 
         A pure function of the settings and the prompt. Fields:
         `model` (requested id, the Azure deployment for Azure), `provider`, `endpoint` (host
-        of the base URL), `azure_api_version` (None off Azure), `prompt_version`,
-        `prompt_sha256_system`, `prompt_sha256_user` (the prompt given; without one, the
-        `--judge-prompt` override or None and no hashes), `runs`, `mode`, `seeds`,
+        of the base URL), `azure_api_version` (None off Azure), `runs`, `mode`, `seeds`,
         `temperature`, `max_tokens`, `token_param`, `reask` (re-asks per unparseable reply,
         0 = the protocol), `profile`, `reasoning_effort`, `reply_format` (how the answer is
-        read: plain, or harmony channels). Left out on purpose: concurrency, rps, batch vs
-        online, timeouts, attempts, back-off, cache folder, prices, key."""
-        return {
+        read: plain, or harmony channels); with a prompt also `prompt_version`,
+        `prompt_sha256_system`, `prompt_sha256_user` (a metric's scorer fingerprint lists
+        its prompt apart). Left out on purpose: concurrency, rps, batch vs online,
+        timeouts, attempts, back-off, cache folder, prices, key."""
+        fp: dict[str, Any] = {
             "model": self.model,
             "provider": self.provider,
             "endpoint": self.host or "api.openai.com",
             "azure_api_version": self.api_version,
-            "prompt_version": prompt.version if prompt is not None else self.prompt,
-            "prompt_sha256_system": prompt.sha256_system if prompt is not None else None,
-            "prompt_sha256_user": prompt.sha256_user if prompt is not None else None,
             "runs": self.runs,
             "mode": self.mode,
             "seeds": self.seeds,
@@ -243,12 +232,15 @@ class JudgeSettings:
             "reasoning_effort": self.reasoning_effort,
             "reply_format": self.reply_format,
         }
+        if prompt is not None:
+            fp["prompt_version"] = prompt.version
+            fp["prompt_sha256_system"] = prompt.sha256_system
+            fp["prompt_sha256_user"] = prompt.sha256_user
+        return fp
 
     def card(self) -> dict[str, Any]:
         """The run card's judge record: the fingerprint fields plus how it was run."""
-        fp = self.fingerprint()
-        for key in ("prompt_version", "prompt_sha256_system", "prompt_sha256_user"):
-            fp.pop(key)  # per metric, under `prompts` and `fingerprints`
+        fp = self.fingerprint()  # the prompt is per metric, under `prompts` and `fingerprints`
         return {
             **fp,
             "base_url_host": fp["endpoint"],

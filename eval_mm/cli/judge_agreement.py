@@ -13,7 +13,6 @@ from typing import Any
 
 from eval_mm.cli.common import add_judge_options
 from eval_mm.cli.rejudge import rejudge, write_outputs
-from eval_mm.judges.migration import to_markdown
 
 
 def register(sub: Any) -> None:
@@ -32,14 +31,12 @@ def register(sub: Any) -> None:
     p.add_argument("--resamples", type=int, default=1000, help="bootstrap resamples (1000)")
     p.add_argument("--seed", type=int, default=0, help="bootstrap seed (default 0)")
     add_judge_options(p)
-    p.set_defaults(func=cmd_judge_agreement, also=[], no_progress=True)
+    p.add_argument("--reference", metavar="MODEL", help="the judge to compare with")
+    p.set_defaults(func=cmd_judge_agreement, no_progress=True)
 
 
 def cmd_judge_agreement(args: argparse.Namespace) -> int:
     with tempfile.TemporaryDirectory(prefix="eval-mm-agreement-") as tmp:
-        report, _ = rejudge(args, Path(tmp))
-    for judge in report["judges"].values():
-        if str(judge.get("root", "")).startswith(tmp):
-            judge["root"] = None  # the copies are gone
-    write_outputs(args, report, to_markdown(report["judges"], report["reports"]))
+        report, markdown = rejudge(args, Path(tmp))
+    write_outputs(args, report, markdown)
     return 0

@@ -15,7 +15,7 @@ from eval_mm.cli.common import (
     select_scorers,
 )
 from eval_mm.core.task import TaskOptions
-from eval_mm.errors import UserError
+from eval_mm.errors import RunFailed, UserError
 from eval_mm.models import resolve_model
 from eval_mm.registries import TASKS
 from eval_mm.report import format_summary
@@ -124,7 +124,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     tasks = [cls(task_opts) for cls in task_classes]
     scorer_sets = [select_scorers(t, args) for t in tasks]
     ctx = score_context(args)
-    for scorers in scorer_sets:  # e.g. a missing judge key, before any generation starts
+    for scorers, _ in scorer_sets:  # e.g. a missing judge key, before any generation starts
         for scorer in scorers:
             scorer.preflight(ctx)
     opts = RunOptions(
@@ -151,14 +151,22 @@ def cmd_run(args: argparse.Namespace) -> int:
         skip_scoring=args.generate_only,
     )
     model = resolve_model(args.model, parse_kv(args.model_option))
+    unfinished: list[str] = []
     try:
-        for task, scorers in zip(tasks, scorer_sets):
-            opts.metrics = [s.id for s in scorers]
-            result = evaluate(task, model, opts, ctx)
-            print(f"\n{task.id} x {model.model_id}  ->  {result.run_dir}")
+        for task, (scorers, skipped) in zip(tasks, scorer_sets):
+            result = evaluate(task, model, opts, ctx, scorers, skipped)
+            print(f"\n{task.id} x {model.model_id}  ->  {result.run_dir}  [{result.status}]")
             if result.summary:
                 print(format_summary(result.summary))
+            for problem in result.problems:
+                print(f"  {result.status}: {problem}", file=sys.stderr)
+            if result.status in ("incomplete", "failed"):
+                unfinished.append(f"{task.id} {result.status}")
     finally:
         model.close()
         ctx.close()
+    if unfinished:
+        raise RunFailed(
+            f"{'; '.join(unfinished)} (see above); rerun the same command to retry what failed"
+        )
     return 0

@@ -16,6 +16,7 @@ from typing import Any
 from eval_mm.core.model import GenerationConfig, GenerationFailure, Model, ModelOutput
 from eval_mm.core.sample import Sample
 from eval_mm.errors import UserError
+from eval_mm.identity import folder_fingerprint
 from eval_mm.models.catalog import ModelSpec
 from eval_mm.models.formats import FORMATS, Prompt, render
 
@@ -62,6 +63,7 @@ def local_or_hub(path: str) -> str:
 
 class HFModel(Model):
     name = "hf"
+    output_libraries = ("transformers",)
 
     def __init__(
         self,
@@ -202,6 +204,17 @@ class HFModel(Model):
             "stop_strings": list(self.spec.stop_strings),
             "message_layout": "as the task's messages say (images first, then text)",
         }
+
+    def fingerprint(self) -> dict[str, Any]:
+        """The weights: the hub commit, or the content of a local folder (configs, tokenizer
+        and chat template by content, weight files by size and time), and the checkpoint's
+        generation defaults, which `generate` lays under every call."""
+        fp = super().fingerprint()
+        source = self.spec.hf_id
+        if local_or_hub(source) == "local":
+            fp["weights"] = folder_fingerprint(Path(source))
+        fp["checkpoint_generation_config"] = self.checkpoint_generation
+        return fp
 
     def close(self) -> None:
         import gc

@@ -13,7 +13,13 @@ from collections.abc import Sequence
 from typing import Any
 from urllib.parse import urlsplit
 
-from eval_mm.core.model import GenerationConfig, GenerationFailure, Model, ModelOutput
+from eval_mm.core.model import (
+    Generation,
+    GenerationConfig,
+    GenerationFailure,
+    Model,
+    ModelOutput,
+)
 from eval_mm.core.sample import Sample
 from eval_mm.errors import UserError
 from eval_mm.models.openai_chat import openai_messages
@@ -125,6 +131,13 @@ class OpenAIModel(Model):
             "models_reported": sorted(self.reported_models),
         }
 
+    def fingerprint(self) -> dict[str, Any]:
+        """The endpoint (scheme, host, port and path; never credentials) and model name."""
+        parts = urlsplit(self.base_url or "https://api.openai.com/v1")
+        host = parts.hostname or ""
+        endpoint = f"{parts.scheme}://{host}" + (f":{parts.port}" if parts.port else "")
+        return {**super().fingerprint(), "endpoint": endpoint + parts.path.rstrip("/")}
+
     def generate(self, samples: Sequence[Sample], config: GenerationConfig) -> list[ModelOutput]:
         from eval_mm.judges.engine import JudgeRequest
 
@@ -145,9 +158,12 @@ class OpenAIModel(Model):
             if reply.status == "ok" and reply.texts:
                 if reply.model:
                     self.reported_models.add(reply.model)
-                out.append(reply.texts[0])
+                finish = reply.finish_reasons[0] if reply.finish_reasons else None
+                tokens = (reply.usage or {}).get("completion_tokens")
+                out.append(Generation(reply.texts[0], finish, output_tokens=tokens))
             else:
-                out.append(GenerationFailure(f"api: {reply.error or reply.status}"))
+                kind = reply.error_kind or "permanent"
+                out.append(GenerationFailure(f"api: {reply.error or reply.status}", kind))
         return out
 
     def close(self) -> None:

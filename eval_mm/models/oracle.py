@@ -19,6 +19,7 @@ class OracleModel(Model):
     """Debugging model: answers each sample's reference (every metric should hit its maximum)."""
 
     name = "oracle"
+    reads_references = True
 
     def __init__(
         self,
@@ -61,6 +62,7 @@ class EchoPromptModel(OracleModel):
     """Answers the prompt text itself: a cheap wrong-answer model for tests and sanity checks."""
 
     name = "echo-prompt"
+    reads_references = False
 
     @property
     def model_id(self) -> str:
@@ -75,7 +77,7 @@ class EchoPromptModel(OracleModel):
             "backend": "echo-prompt",
             "revision": None,
             "debug": True,
-            "note": "debugging model: repeats the prompt",
+            "note": "debugging model: repeats the prompt text",
         }
 
 

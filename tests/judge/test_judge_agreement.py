@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from eval_mm.store import read_scores
 from tests.conftest import cli_env, run_cli
 from tests.judge.conftest import SECRET, qa_samples, write_run
 from tests.support.openai_server import FakeOpenAI
@@ -43,7 +44,7 @@ def test_agreement_report_against_the_stored_judge(tmp_path: Path) -> None:
             env=env,
         )
         assert first.returncode == 0, first.stderr
-        before = (run / "scores" / "judge_1to5.jsonl").read_text()
+        before = {i: r["value"] for i, r in read_scores(run, "judge_1to5").items()}
         out = tmp_path / "agreement.json"
         proc = run_cli(
             "judge-agreement",
@@ -66,10 +67,9 @@ def test_agreement_report_against_the_stored_judge(tmp_path: Path) -> None:
         assert proc.returncode == 0, proc.stderr
         assert new_srv.chat_count == 6 and old_srv.chat_count == 6
         assert {b["model"] for b in new_srv.chat_bodies()} == {"open-judge"}
-    report = json.loads(out.read_text())
-    assert report["judges"]["A"]["model"] == "gpt-4o-2024-11-20"
-    assert report["judges"]["B"]["model"] == "open-judge" and report["judges"]["B"]["root"] is None
-    [rep] = report["reports"]
+    [rep] = json.loads(out.read_text())["reports"]
+    assert rep["judges"]["A"]["model"] == "gpt-4o-2024-11-20"
+    assert rep["judges"]["B"]["model"] == "open-judge"
     comp = rep["comparisons"]["B"]
     [row] = comp["systems"]
     assert row["n_paired"] == 6
@@ -78,6 +78,7 @@ def test_agreement_report_against_the_stored_judge(tmp_path: Path) -> None:
     assert rt["units"] == 6 and abs(rt["exact"] - 2 / 6) < 1e-9
     assert rt["confusion"][4][3] == 1  # the 5 that became a 4
     assert comp["rank"]["spearman"] is None  # one model: no ranking to compare
-    assert "judge_1to5: B against A" in proc.stdout and "quadratic-weighted kappa" in proc.stdout
-    assert (run / "scores" / "judge_1to5.jsonl").read_text() == before  # stored scores untouched
+    assert "### B against A" in proc.stdout and "quadratic-weighted kappa" in proc.stdout
+    after = {i: r["value"] for i, r in read_scores(run, "judge_1to5").items()}
+    assert after == before and len(list((run / "scores").rglob("*.jsonl"))) == 1  # untouched
     assert not list(tmp_path.glob("eval-mm-agreement-*"))

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from eval_mm.store import read_scores
 from tests.conftest import cli_env, run_cli
 from tests.judge.conftest import SECRET, heron_samples, write_run
 from tests.support.openai_server import FakeOpenAI
@@ -81,7 +82,7 @@ def test_judged_scoring_records_the_judge_and_never_writes_the_key(tmp_path: Pat
     assert first["cache_hits"] == 0 and first["reused"] == 6 and second["reused"] == 6
     assert "0 cache hits" in proc.stderr and "6 cache hits" in rerun.stderr
     assert ledger["requests"] == 6 and ledger["total_tokens"] == first["total_tokens"] > 0
-    records = [json.loads(x) for x in (run / "scores" / "heron_rel.jsonl").read_text().splitlines()]
+    records = list(read_scores(run, "heron_rel").values())
     assert records[0]["details"]["runs"][0]["reply"] == '{"score_gpt": 8, "score": 6}'
     written = all_text(run, cache)
     assert SECRET not in written and "DO-NOT-LEAK" not in written
@@ -140,7 +141,10 @@ def test_a_local_reasoning_judge_by_one_flag(tmp_path: Path) -> None:
     assert summary["metrics"]["heron_rel"]["value"] == 50.0  # 4/8: the reasoning is not read
     judge = json.loads((run / "run.json").read_text())["judge"]
     assert judge["model"] == "openai/gpt-oss-20b" and judge["profile"] == "gpt-oss-20b-local"
-    assert judge["fingerprints"]["heron_rel"]["reasoning_effort"] == "low"
+    assert judge["reasoning_effort"] == "low" and judge["token_param"] == "max_completion_tokens"
+    scorer = next(c for c in json.loads((run / "run.json").read_text())["scorers"]
+                  if c["id"] == "heron_rel")  # fmt: skip
+    assert scorer["fingerprint"]["judge"]["profile"] == "gpt-oss-20b-local"
 
 
 def test_a_rejected_key_stops_the_invocation_after_one_request(tmp_path: Path) -> None:
@@ -158,7 +162,7 @@ def test_a_rejected_key_stops_the_invocation_after_one_request(tmp_path: Path) -
             "score", str(run), "--judge-cache", str(tmp_path / "c"), cwd=tmp_path, env=env
         )
         sent = srv.chat_count
-    assert proc.returncode == 2 and "refused the request" in proc.stderr, proc.stderr
+    assert proc.returncode == 2 and "API key was rejected" in proc.stderr, proc.stderr
     assert "Traceback" not in proc.stderr and SECRET not in proc.stderr
     assert sent <= 3  # of 150 requests: the others were never sent
     assert not (run / "summary.json").exists()

@@ -65,8 +65,9 @@ def test_the_gpt_oss_profile_parses_only_final_answers(
     for out in ("e", "f"):
         assert runs[out]["status"] == "judge_error" and "no final answer" in runs[out]["error"]
         assert s_scores[outputs.index(out)].reason == "judge_error"
-    fp = ctx.card["judge"]["fingerprints"]["judge_1to5"]
+    fp = strict.fingerprint(ctx)["judge"]
     assert fp["profile"] == "gpt-oss-20b-local" and fp["reply_format"] == "harmony"
+    assert fp["reasoning_effort"] == "low" and fp["token_param"] == "max_completion_tokens"
     assert ctx.card["judge"]["ledger"]["cost_usd"] == 0.0  # a local judge has no bill
     assert ctx.card["judge"]["server"] == {
         "server_version": "0.11.0",

@@ -1,7 +1,7 @@
 """`eval-mm rejudge` in subprocesses: stored runs of three models judged by judge A are
-re-judged by judge B (and C) on fake servers with known disagreement; the report's shift,
-Spearman, Kendall, weighted kappa, Krippendorff's alpha, confusion and swapped pairs equal
-values computed by hand here, and the stored runs are untouched."""
+re-judged by judge B in place (stored beside A's scores) and by judge C in copies, on fake
+servers with known disagreement; the report's shift, Spearman, Kendall, weighted kappa,
+Krippendorff's alpha, confusion and swapped pairs equal values computed by hand here."""
 
 from __future__ import annotations
 
@@ -78,28 +78,40 @@ def test_rejudge_reports_the_migration_of_three_models(stored: Path, tmp_path: P
         env = cli_env(OPENAI_API_KEY=SECRET, OPENAI_BASE_URL=a_srv.base_url)
         first = run_cli("score", str(stored), *common, cwd=tmp_path, env=env)
         assert first.returncode == 0, first.stderr
-        before = {p: p.read_bytes() for p in stored.rglob("*") if p.is_file()}
-        work, out = tmp_path / "rejudged-b", tmp_path / "b.json"
-        args = ("rejudge", str(stored), "--into", str(work), *common, "--judge-model", "judge-b")
+        a_scores = {p: p.read_bytes() for p in stored.rglob("scores/*/*.jsonl")}
+        out = tmp_path / "b.json"
+        args = ("rejudge", str(stored), *common, "--judge-model", "judge-b")
         args += ("--judge-base-url", b_srv.base_url, "--json", str(out))
         proc = run_cli(*args, "--markdown", str(tmp_path / "b.md"), cwd=tmp_path, env=env)
         assert proc.returncode == 0, proc.stderr
         assert b_srv.chat_count == 12 and {x["model"] for x in b_srv.chat_bodies()} == {"judge-b"}
-        again = run_cli(*args, cwd=tmp_path, env=env)  # from the cache: nothing sent
+        again = run_cli(*args, cwd=tmp_path, env=env)  # the stored scores are reused
         assert again.returncode == 0 and b_srv.chat_count == 12, again.stderr
+        before_c = {p: p.read_bytes() for p in stored.rglob("*") if p.is_file()}
+        work = tmp_path / "rejudged-c"
         three = run_cli(
-            "rejudge", str(stored), "--into", str(tmp_path / "rejudged-c"), *common,
-            "--judge-model", "judge-c", "--judge-base-url", c_srv.base_url,
-            "--also", str(work), "--json", str(tmp_path / "c.json"), cwd=tmp_path, env=env,
+            "rejudge", str(stored), "--into", str(work), *common, "--judge-model", "judge-c",
+            "--judge-base-url", c_srv.base_url, "--json", str(tmp_path / "c.json"),
+            cwd=tmp_path, env=env,
         )  # fmt: skip
         assert three.returncode == 0, three.stderr
-    assert {p: p.read_bytes() for p in stored.rglob("*") if p.is_file()} == before
+        assert c_srv.chat_count == 12
+    # in place: the old judge's scores stay, under their own fingerprint, beside the new ones
+    for path, data in a_scores.items():
+        assert path.read_bytes() == data
+    summary = json.loads((stored / "m1" / "ja-vg-vqa-500" / "cfg-m1" / "summary.json").read_text())
+    by_fp = summary["by_fingerprint"]["judge_1to5"]
+    assert len(by_fp) == 2 and summary["metrics"]["judge_1to5"]["value"] == pytest.approx(3.5)
+    # --into: copies re-judged, the runs untouched
+    assert {p: p.read_bytes() for p in stored.rglob("*") if p.is_file()} == before_c
+    copy = json.loads(next(work.rglob("cfg-m1/summary.json")).read_text())
+    assert len(copy["by_fingerprint"]["judge_1to5"]) == 3
 
-    report = json.loads(out.read_text())
-    assert report["judges"]["A"]["model"] == "gpt-4o-2024-11-20"
-    assert report["judges"]["B"]["model"] == "judge-b"
-    [rep] = report["reports"]
+    [rep] = json.loads(out.read_text())["reports"]
     assert (rep["task"], rep["metric"], rep["reference"]) == ("ja-vg-vqa-500", "judge_1to5", "A")
+    assert rep["judges"]["A"]["model"] == "gpt-4o-2024-11-20"
+    assert rep["judges"]["B"]["model"] == "judge-b"
+    assert rep["judges"]["B"]["fingerprint"] in by_fp
     comp = rep["comparisons"]["B"]
     mean = {m: float(np.mean(v)) for m, v in A.items()}
     new = {m: float(np.mean(v)) for m, v in B.items()}
@@ -138,28 +150,30 @@ def test_rejudge_reports_the_migration_of_three_models(stored: Path, tmp_path: P
     top = comp["largest_item_changes"][0]  # the one item that moved by two points
     assert (top["system"], top["sample"], top["reference"], top["judge"]) == ("m2", "s2", 2, 4)
     md = (tmp_path / "b.md").read_text()
-    assert "## ja-vg-vqa-500 / judge_1to5: B against A" in md and "Spearman 0.500" in md
-    assert "m1 / m2" in md and proc.stdout.startswith("# Judge migration report")
-    # the re-judged copies carry the new judge; their summary is its number
-    copy = json.loads(next(work.rglob("m1/**/summary.json")).read_text())
-    assert copy["metrics"]["judge_1to5"]["value"] == pytest.approx(new["m1"])
+    assert "### B against A" in md and "Spearman 0.500" in md and "m1 / m2" in md
+    assert proc.stdout.startswith("# Judge migration report")
 
-    # three judges: alpha over A, C (new) and B (--also)
-    three_rep = json.loads((tmp_path / "c.json").read_text())
-    assert three_rep["judges"]["B"]["model"] == "judge-c"
-    assert three_rep["judges"]["C"]["model"] == "judge-b"
-    [rep3] = three_rep["reports"]
-    flat_c = [v for m in MODELS for v in C[m]]
+    # three judges (A, B, then C in the copies): both against A, alpha over all three
+    [rep3] = json.loads((tmp_path / "c.json").read_text())["reports"]
+    assert [rep3["judges"][k]["model"] for k in "ABC"] == [
+        "gpt-4o-2024-11-20",
+        "judge-b",
+        "judge-c",
+    ]
     assert set(rep3["comparisons"]) == {"B", "C"}
+    flat_c = [v for m in MODELS for v in C[m]]
+    assert rep3["comparisons"]["C"]["ratings"]["quadratic_kappa"] == pytest.approx(
+        qwk_by_hand(flat_a, flat_c)
+    )
     assert rep3["all_judges"]["judges"] == ["A", "B", "C"]
     assert rep3["all_judges"]["krippendorff_alpha_interval"] == pytest.approx(
-        alpha_by_hand([flat_a, flat_c, flat_b])
+        alpha_by_hand([flat_a, flat_b, flat_c])
     )
 
 
 def test_rejudge_refuses_runs_without_judge_scores(stored: Path, tmp_path: Path) -> None:
     proc = run_cli(
-        "rejudge", str(stored), "--into", str(tmp_path / "w"), "--metrics", "judge_1to5",
+        "rejudge", str(stored), "--metrics", "judge_1to5",
         cwd=tmp_path, env=cli_env(OPENAI_API_KEY=SECRET),
     )  # fmt: skip
     assert proc.returncode == 2 and "no stored judge_1to5 scores" in proc.stderr

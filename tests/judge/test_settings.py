@@ -6,8 +6,9 @@ from __future__ import annotations
 import pytest
 
 from eval_mm.errors import UserError
+from eval_mm.identity import digest
 from eval_mm.judges.prompt import load_prompt
-from eval_mm.judges.settings import JudgeSettings, fingerprint_id
+from eval_mm.judges.settings import JudgeSettings
 
 
 @pytest.fixture(autouse=True)
@@ -60,6 +61,11 @@ def test_the_fingerprint_has_what_changes_replies_and_nothing_else() -> None:
     prompt = load_prompt("judge_1to5_llmjp")
     base = JudgeSettings.from_options({})
     fp = base.fingerprint(prompt)
+    assert set(base.fingerprint()) == set(fp) - {
+        "prompt_version",
+        "prompt_sha256_system",
+        "prompt_sha256_user",
+    }
     assert set(fp) == {
         "model",
         "provider",
@@ -102,11 +108,11 @@ def test_the_fingerprint_has_what_changes_replies_and_nothing_else() -> None:
         {"reasoning_effort": "low"},
         {"profile": "gpt-oss-20b-local"},
     ]
-    ids = {fingerprint_id(fp)}
+    ids = {digest(fp)}
     for opts in changing:
         other = JudgeSettings.from_options(opts).fingerprint(prompt)
         assert other != fp, opts
-        ids.add(fingerprint_id(other))
+        ids.add(digest(other))
     assert len(ids) == len(changing) + 1
     assert base.fingerprint(load_prompt("heron_llmjp_v2")) != fp  # another prompt
 

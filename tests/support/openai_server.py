@@ -39,6 +39,7 @@ from __future__ import annotations
 import contextlib
 import itertools
 import json
+import sys
 import threading
 import time
 from collections import Counter
@@ -79,6 +80,11 @@ class _Server(ThreadingHTTPServer):
     daemon_threads = True
     request_queue_size = 512  # listen backlog: many clients connect at once
 
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        # A client killed mid-request (the tests' SIGKILLs) resets its connections.
+        if not isinstance(sys.exc_info()[1], (ConnectionError, TimeoutError)):
+            super().handle_error(request, client_address)
+
 
 class FakeOpenAI:
     def __init__(
@@ -102,6 +108,9 @@ class FakeOpenAI:
         self.batch_expire = False  # a batch ends "expired" with only half of its lines done
         self.batch_fail_ids: set[str] = set()  # custom_ids that land in the error file
         self.batch_fail_all = False  # a batch ends "failed" as a whole
+        # When set, chat requests with another key get a 401 whose message echoes the key
+        # they sent (as some servers do: nothing the harness writes may contain it).
+        self.api_key: str | None = None
         self.rules: list[tuple[str, Reply]] = []
         self.faults: list[Fault] = []
         self.requests: list[dict[str, Any]] = []  # every request: method, path, headers, body
@@ -205,6 +214,14 @@ class FakeOpenAI:
         messages = [
             {"role": "assistant", **(r if isinstance(r, dict) else {"content": r})} for r in replies
         ]
+        # A reply longer than max_tokens (4 characters a token) is cut, as a real server does.
+        limit = body.get("max_completion_tokens") or body.get("max_tokens")
+        finish = ["stop"] * n
+        if isinstance(limit, int):
+            for k, m in enumerate(messages):
+                t = str(m.get("content") or "")
+                if len(t) // 4 + 1 > limit:
+                    m["content"], finish[k] = t[: limit * 4], "length"
         prompt_tokens = (
             sum(len(str(m.get("content", ""))) for m in body.get("messages", [])) // 4 + 1
         )
@@ -219,7 +236,7 @@ class FakeOpenAI:
             "model": self.model or body.get("model", "fake"),
             "system_fingerprint": "fp_fake",
             "choices": [
-                {"index": k, "message": m, "finish_reason": "stop", "logprobs": None}
+                {"index": k, "message": m, "finish_reason": finish[k], "logprobs": None}
                 for k, m in enumerate(messages)
             ],
             "usage": {
@@ -303,6 +320,11 @@ class _Handler(BaseHTTPRequestHandler):
         fake = self.fake
         body = json.loads(raw)
         self._log("chat", body)
+        given = str(self.headers.get("Authorization", "")).removeprefix("Bearer ")
+        if fake.api_key is not None and given != fake.api_key:
+            error = {"message": f"Incorrect API key provided: {given}", "code": "invalid_api_key"}
+            self._send(401, {"error": {**error, "type": "invalid_request_error"}})
+            return
         headers: dict[str, str] = {}
         bucket = fake._bucket
         if bucket is not None:
