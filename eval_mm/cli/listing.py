@@ -7,6 +7,7 @@ from typing import Any
 
 from eval_mm.registries import METRICS, MODELS, TASKS
 from eval_mm.report import table
+from eval_mm.tasks._groups import GROUPS
 
 
 def register(sub: Any) -> None:
@@ -30,6 +31,9 @@ def cmd_list(args: argparse.Namespace) -> int:
             for name, cls in TASKS.items()
         ]
         print(table(["task", "aliases", "version", "data", "metrics"], rows))
+        groups = [[name, str(len(tasks)), about] for name, (about, tasks) in GROUPS.items()]
+        print("\nGroups (use as --task NAME):")
+        print(table(["group", "tasks", "about"], groups))
     elif args.what == "models":
         rows = []
         for name, factory in MODELS.items():

@@ -20,6 +20,7 @@ from eval_mm.models import resolve_model
 from eval_mm.registries import TASKS
 from eval_mm.report import format_summary
 from eval_mm.run import RunOptions, evaluate
+from eval_mm.tasks._groups import expand as expand_groups
 
 
 def register(sub: Any) -> None:
@@ -34,7 +35,10 @@ def register(sub: Any) -> None:
         "--model", "-m", required=True, help="registry name, HF id, local folder, or openai:NAME"
     )
     p.add_argument(
-        "--task", "-t", required=True, help="task id or alias; several separated by commas"
+        "--task",
+        "-t",
+        required=True,
+        help="task id, alias or group (e.g. llmjp-board-2026); several separated by commas",
     )
     p.add_argument(
         "--output-dir",
@@ -118,7 +122,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         raise UserError("--shard-index must be in [0, --num-shards)")
     if args.limit is not None and args.limit < 1:
         raise UserError("--limit must be at least 1")
-    task_names = [t.strip() for t in args.task.split(",") if t.strip()]
+    task_names = expand_groups(t.strip() for t in args.task.split(",") if t.strip())
     task_classes = [TASKS.get(name) for name in task_names]  # fail fast on unknown names
     task_opts = TaskOptions(args.prompt_variant, args.data, parse_kv(args.task_option))
     tasks = [cls(task_opts) for cls in task_classes]
