@@ -250,24 +250,30 @@ class JudgeScorer(Scorer):
         engine: JudgeEngine,
         api_reasoning: str | None = None,
     ) -> None:
+        """Parse a run's reply. Strict metrics read its final answer, the reasoning stripped
+        (`judges.reply`); legacy ones read the reply as the references did, except under a
+        harmony judge profile, where every metric reads the final channel (tasks-2026 §2.3).
+        No final answer to read is a judge_error."""
         rec.pop("answer", None)
         rec.pop("reasoning", None)
+        harmony = engine.settings.reply_format == "harmony"
+        reads_final = self.variant == "strict" or harmony
         if rec["reply"] is not None:
-            split = final_answer(
-                rec["reply"], api_reasoning, engine.settings.reply_format == "harmony"
-            )
+            split = final_answer(rec["reply"], api_reasoning, harmony)
             if split.reasoning:
                 rec["reasoning"] = split.reasoning
-            if split.answer is None:  # spec tasks-2026 §2.3: no final channel -> judge_error
+            if split.answer != rec["reply"]:
+                rec["answer"] = split.answer  # None: the judge never reached an answer
+            if split.answer is None and reads_final:
                 rec["status"], rec["error"] = "judge_error", NO_FINAL_ANSWER
                 rec["error_kind"] = "permanent"  # the same request gives the same reply
-            elif split.answer != rec["reply"]:
-                rec["answer"] = split.answer
-        answer = _answer(rec) if rec["status"] != "judge_error" else None
-        if answer is None:  # judge_error after all attempts, or no final answer
+        text = None
+        if rec["status"] != "judge_error":
+            text = _answer(rec) if reads_final else rec["reply"]
+        if text is None:  # judge_error after all attempts, or no final answer
             rec["parsed"] = None if self.variant == "strict" else self.failure_value()
             return
-        rec["parsed"] = self.parse(answer, prompt)
+        rec["parsed"] = self.parse(text, prompt)
         rec["status"] = "ok" if rec["parsed"] is not None else "parse_failure"
 
     def _unreadable(self, rec: dict[str, Any], prompt: JudgePrompt) -> bool:
