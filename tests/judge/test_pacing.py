@@ -64,7 +64,7 @@ def test_concurrency_is_sized_from_rate_and_latency(tmp_path: Path) -> None:
         eng.close()
         assert all(r.status == "ok" for r in replies)
         assert srv.max_in_flight >= 16, srv.max_in_flight
-        assert eng.pacing is not None and eng.pacing["in_flight_limit"] >= 30
+        assert eng.pacing is not None and eng.pacing["in_flight_limit"] >= 30 * pacing.HEADROOM
 
 
 def test_start_rates_published_learned_and_fixed(clock: Clock) -> None:
@@ -105,7 +105,7 @@ def test_adaptive_rate_grows_while_saturated_and_halves_on_429(clock: Clock) -> 
         p._saturated = True
         await p.on_success(3.0)  # latency far above the fastest seen: the server queues
         assert p.rate == pytest.approx(pacing.START_RPS * 0.75 * 1.1)
-        want = math.ceil(p.rate * p.latency * 1.5 + 4)  # type: ignore[operator]
+        want = math.ceil(p.rate * p.latency * pacing.HEADROOM + 4)  # type: ignore[operator]
         assert p.in_flight.limit == want
 
     asyncio.run(main())
