@@ -19,7 +19,7 @@ import re
 import time
 from collections.abc import Mapping
 
-SAFETY = 0.95  # pace slightly under an advertised limit: our clock is not the server's
+SAFETY = 0.97  # pace slightly under an advertised limit: our clock is not the server's
 PUBLISHED_RPM = {"api.openai.com": 500}  # judge.md §6: tier 1, gpt-4o family
 START_RPS = 10.0  # unknown endpoint, no limit known: start moderate
 MAX_RPS = 2000.0
@@ -121,6 +121,7 @@ class Pacer:
         self.throttles = 0  # 429s seen
         self._throttled_once = False
         self._tokens = 1.0  # one request may go at once; the rest are paced
+        self._extra = 0.0  # one-off allowance when a limit is learned (see observe)
         self._t = time.monotonic()
         self._pause_until = 0.0
         self._last_change = time.monotonic()
@@ -190,12 +191,14 @@ class Pacer:
         """Rate-limit headers of any reply: learn the limit, slow down near exhaustion."""
         for kind in ("requests", "tokens"):
             lim = _int(headers, f"x-ratelimit-limit-{kind}")
+            remaining = _int(headers, f"x-ratelimit-remaining-{kind}")
             if kind == "requests" and lim and lim > 0 and self.mode != "fixed":
                 learned = lim / 60.0 * SAFETY  # OpenAI's request limit is per minute
                 if self.mode != "learned" or learned != self.ceiling:
                     self.mode, self.ceiling = "learned", learned
                     self._set_rate(learned)
-            remaining = _int(headers, f"x-ratelimit-remaining-{kind}")
+                    if remaining:  # what the start rate left unused, up to a second of it
+                        self._extra = min(remaining / 2, learned)
             reset = parse_duration(headers.get(f"x-ratelimit-reset-{kind}"))
             if remaining is None or reset is None or remaining > 0:
                 continue
@@ -220,6 +223,9 @@ class Pacer:
                 if now < self._pause_until:
                     await asyncio.sleep(self._pause_until - now)
                     continue
+                if self._extra >= 1.0:
+                    self._extra -= 1.0
+                    return
                 cap = max(1.0, self.rate * BURST_S)
                 self._tokens = min(cap, self._tokens + (now - self._t) * self.rate)
                 self._t = now

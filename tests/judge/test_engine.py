@@ -9,6 +9,7 @@ import pytest
 
 from eval_mm.judges.cache import cache_key
 from eval_mm.judges.engine import JudgeEngine, JudgeRequest
+from eval_mm.judges.pacing import SAFETY
 from eval_mm.judges.settings import JudgeSettings
 from tests.support.openai_server import FakeOpenAI
 
@@ -152,7 +153,7 @@ def test_rate_limit_headers_are_learned(tmp_path: Path) -> None:
         assert all(r.status == "ok" for r in replies)
         pacing = eng.pacing
         assert pacing is not None and pacing["mode"] == "learned"
-        assert pacing["ceiling_rps"] == pytest.approx(40 * 0.95)
+        assert pacing["ceiling_rps"] == pytest.approx(40 * SAFETY)
         assert srv.counts["429"] == 0  # paced below the limit from the first request on
 
 

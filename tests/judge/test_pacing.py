@@ -52,7 +52,9 @@ def test_a_known_limit_is_paced_without_429s_and_429s_cost_no_attempts(tmp_path:
         eng.close()
         assert all(r.status == "ok" for r in replies)
         assert srv.counts["429"] <= 3, srv.counts
-        assert eng.pacing is not None and eng.pacing["ceiling_rps"] == pytest.approx(28.5)
+        assert eng.pacing is not None and eng.pacing["ceiling_rps"] == pytest.approx(
+            30 * pacing.SAFETY
+        )
 
 
 def test_concurrency_is_sized_from_rate_and_latency(tmp_path: Path) -> None:
@@ -70,9 +72,13 @@ def test_concurrency_is_sized_from_rate_and_latency(tmp_path: Path) -> None:
 def test_start_rates_published_learned_and_fixed(clock: Clock) -> None:
     async def main() -> None:
         openai_ = Pacer(host="api.openai.com")
-        assert openai_.mode == "published" and openai_.rate == pytest.approx(500 / 60 * 0.95)
+        assert openai_.mode == "published" and openai_.rate == pytest.approx(
+            500 / 60 * pacing.SAFETY
+        )
         openai_.observe({"x-ratelimit-limit-requests": "10000"})  # the account's own tier
-        assert openai_.mode == "learned" and openai_.rate == pytest.approx(10000 / 60 * 0.95)
+        assert openai_.mode == "learned" and openai_.rate == pytest.approx(
+            10000 / 60 * pacing.SAFETY
+        )
         local = Pacer(host="127.0.0.1")
         assert local.mode == "adaptive" and local.rate == pacing.START_RPS
         fixed = Pacer(rps=5.0, host="api.openai.com")
