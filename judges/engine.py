@@ -13,7 +13,6 @@ invocation (never sent twice), but never cached: a rerun tries again.
 from __future__ import annotations
 
 import asyncio
-import functools
 import json
 import random
 import re
@@ -27,6 +26,7 @@ from typing import Any, TypeVar
 
 from eval_mm.failures import FatalError, classify, fatal_error
 from eval_mm.judges.cache import JudgeCache
+from eval_mm.judges.endpoint import ask_server, http_response_type
 from eval_mm.judges.ledger import Ledger
 from eval_mm.judges.pacing import Pacer, retry_after_seconds
 from eval_mm.judges.reply import JudgeReply as JudgeReply  # re-exported: callers import here
@@ -129,7 +129,7 @@ class JudgeEngine:
         if self._server_info is None:
             self._server_info = {}
             if s.provider == "compatible" and s.base_url:
-                self._server_info = _ask_server(s.base_url.rstrip("/"), s.model, s.api_key)
+                self._server_info = ask_server(s.base_url.rstrip("/"), s.model, s.api_key)
         return self._server_info or None
 
     @property
@@ -352,46 +352,6 @@ class JudgeEngine:
             delay = self._backoff(attempt) if wait is None else wait * random.uniform(1.0, 1.1)
             await asyncio.sleep(delay)
             attempt += 1
-
-
-@functools.cache
-def http_response_type() -> type:
-    """The response class of the HTTP library the installed openai SDK uses (httpx2 in
-    recent releases, httpx before): `client.post(..., cast_to=it)` returns it unparsed."""
-    import importlib
-
-    import openai
-
-    for name in ("httpx2", "httpx"):
-        try:
-            module = importlib.import_module(name)
-        except ImportError:
-            continue
-        if issubclass(openai.DefaultAsyncHttpxClient, module.AsyncClient):
-            response: type = module.Response
-            return response
-    raise RuntimeError("cannot tell which HTTP library the openai package uses")
-
-
-def _ask_server(base_url: str, model: str, key: str | None) -> dict[str, Any]:
-    import httpx
-
-    info: dict[str, Any] = {}
-    headers = {"Authorization": f"Bearer {key}"} if key else {}
-    try:
-        with httpx.Client(timeout=3.0, headers=headers) as http:
-            version = http.get(base_url.rsplit("/v1", 1)[0] + "/version")
-            if version.status_code == 200:
-                info["server_version"] = version.json().get("version")
-            models = http.get(base_url + "/models")
-            if models.status_code == 200:
-                for entry in models.json().get("data") or []:
-                    if isinstance(entry, dict) and entry.get("id") == model:
-                        info["model_root"] = entry.get("root")
-                        info["max_model_len"] = entry.get("max_model_len")
-    except (httpx.HTTPError, ValueError, AttributeError):
-        pass  # a record, not a requirement
-    return {k: v for k, v in info.items() if v is not None}
 
 
 def engine_for(resources: dict[str, Any], options: dict[str, Any] | None) -> JudgeEngine:
