@@ -33,8 +33,22 @@ def table(headers: list[str], rows: list[list[str]]) -> str:
     return "\n".join(out)
 
 
+def failed_runs(m: dict[str, Any]) -> str | None:
+    """Judge runs that gave no score, by reason ("59/300 judge_error 59"); None for metrics
+    without judge runs. Item-level `unscored` hides them when other runs of an item scored."""
+    counts = (m.get("extra") or {}).get("run_status_counts")
+    if not isinstance(counts, dict) or not counts:
+        return None
+    failed = {k: int(v) for k, v in sorted(counts.items()) if k != "ok" and v}
+    total = sum(int(v) for v in counts.values())
+    why = " ".join(f"{k} {v}" for k, v in failed.items())
+    return f"{sum(failed.values())}/{total}" + (f" {why}" if why else "")
+
+
 def metrics_table(metrics: dict[str, dict[str, Any]], primary: str | None = None) -> str:
     rows = []
+    runs = {name: failed_runs(m) for name, m in metrics.items()}
+    with_runs = any(v is not None for v in runs.values())
     for name, m in metrics.items():
         ci = (
             f"[{_fmt(m.get('ci_low'))}, {_fmt(m.get('ci_high'))}]"
@@ -42,10 +56,10 @@ def metrics_table(metrics: dict[str, dict[str, Any]], primary: str | None = None
             else "-"
         )
         label = f"{name} *" if name == primary else name
-        rows.append(
-            [label, _fmt(m.get("value")), ci, str(m.get("n", 0)), str(m.get("unscored", 0))]
-        )
-    return table(["metric", "value", "95% CI", "n", "unscored"], rows)
+        row = [label, _fmt(m.get("value")), ci, str(m.get("n", 0)), str(m.get("unscored", 0))]
+        rows.append([*row, runs[name] or "-"] if with_runs else row)
+    headers = ["metric", "value", "95% CI", "n", "unscored"]
+    return table([*headers, "failed judge runs"] if with_runs else headers, rows)
 
 
 def breakdown_tables(metrics: dict[str, dict[str, Any]]) -> list[str]:

@@ -1,7 +1,10 @@
 """Batch API mode (judge.md §9): write the request file, upload, create the batch, poll,
 map replies back by `custom_id`, fill the cache. The batch ids are saved in the run folder
 before polling, so a restarted process resumes polling instead of paying twice. Requests
-the batch did not answer (error file, expiry) fall back to the online path."""
+the batch did not answer (error file lines, expiry) fall back to the online path; a batch
+that failed or was cancelled as a whole, or an API error on the way, stops the run with
+what to do (nothing is scored from it, and the rerun submits a new batch or resumes).
+`check_batch_api` finds an endpoint without files/batches in preflight, before generation."""
 
 from __future__ import annotations
 
@@ -14,8 +17,12 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from eval_mm.judges.engine import JudgeEngine, JudgeReply, JudgeRequest
+from eval_mm.errors import UserError
+from eval_mm.failures import FatalError
+from eval_mm.judges.engine import JudgeEngine, short_error
 from eval_mm.judges.ledger import Ledger
+from eval_mm.judges.reply import JudgeReply, JudgeRequest, reply_from_body
+from eval_mm.judges.settings import JudgeSettings
 from eval_mm.store import atomic_write_json, read_json
 
 if TYPE_CHECKING:
@@ -27,7 +34,39 @@ if TYPE_CHECKING:
 MAX_LINES = 50_000
 MAX_BYTES = 200 * 1024 * 1024
 TERMINAL = ("completed", "failed", "expired", "cancelled")
+STOPPED = ("failed", "cancelled")  # the whole batch: not worth paying full price online
 STATE_FILE = "judge_batches.json"
+NO_BATCH_STATUS = (404, 405, 501)
+
+
+def check_batch_api(settings: JudgeSettings, resources: dict[str, Any]) -> None:
+    """Refuse `--judge-batch` (UserError, exit 2) when the endpoint has no files/batches
+    API, before any generation; checked once per endpoint and invocation."""
+    mark = f"judge_batch_api:{settings.provider}:{settings.host}"
+    if resources.get(mark):
+        return
+    import openai
+
+    client = JudgeEngine.make_sync_client(settings)
+    where = settings.host or "api.openai.com"
+    try:
+        client.batches.list(limit=1)
+        client.files.list(purpose="batch")
+    except openai.APIStatusError as exc:
+        if exc.status_code in NO_BATCH_STATUS:
+            raise UserError(
+                f"--judge-batch: the judge endpoint {where} has no Batch API (files/batches "
+                f"answered HTTP {exc.status_code}); drop --judge-batch to judge online, or "
+                "use an endpoint that has it (api.openai.com, an Azure batch deployment)"
+            ) from None
+        why = short_error(exc)
+        raise UserError(f"--judge-batch: the judge endpoint {where} refused: {why}") from None
+    except openai.APIConnectionError as exc:
+        why = short_error(exc)
+        raise UserError(f"--judge-batch: cannot reach the judge endpoint {where}: {why}") from None
+    finally:
+        client.close()
+    resources[mark] = True
 
 
 def parse_custom_id(custom_id: str) -> tuple[str, str, str, str]:
@@ -68,22 +107,14 @@ def split_lines(lines: list[str]) -> list[list[str]]:
 
 def _reply_from_line(row: dict[str, Any], meta: dict[str, Any]) -> JudgeReply | None:
     resp = row.get("response") or {}
-    body = resp.get("body") if resp.get("status_code") == 200 else None
-    if not body or not body.get("choices"):
+    if resp.get("status_code") != 200:
         return None
-    usage = {k: v for k, v in (body.get("usage") or {}).items() if isinstance(v, int)}
-    return JudgeReply(
-        "ok",
-        texts=[(c.get("message") or {}).get("content") or "" for c in body["choices"]],
-        usage=usage or None,
-        model=body.get("model"),
-        response_id=body.get("id"),
-        system_fingerprint=body.get("system_fingerprint"),
-        created=body.get("created"),
-        finish_reasons=[c.get("finish_reason") for c in body["choices"]],
-        attempts=1,
-        batch={**meta, "custom_id": row.get("custom_id")},
-    )
+    try:
+        reply = reply_from_body(resp.get("body"))
+    except ValueError:
+        return None
+    reply.batch = {**meta, "custom_id": row.get("custom_id")}
+    return reply
 
 
 def run_batch(
@@ -93,6 +124,40 @@ def run_batch(
     ledger: Ledger | None = None,
 ) -> dict[str, int]:
     """Answer every uncached request through the Batch API; returns counts."""
+    import openai
+
+    try:
+        return _run_batch(engine, reqs, state_path, ledger)
+    except openai.APIError as exc:
+        raise BatchStopped(
+            f"judge batch: the API failed ({short_error(exc)}); the submitted batches are recorded "
+            f"in {state_path}: rerun the same command to resume them"
+        ) from None
+
+
+class BatchStopped(FatalError):
+    """The Batch API path cannot go on in this invocation: the run stops (exit 2, run card
+    `stopped` with the reason) instead of paying full price online."""
+
+
+def _stopped(batch: Any, state: dict[str, Any], set_id: str, state_path: Path) -> BatchStopped:
+    """A batch that failed or was cancelled as a whole: kept on record, forgotten for resume."""
+    errors = getattr(getattr(batch, "errors", None), "data", None) or []
+    why = "; ".join(str(getattr(e, "message", e)) for e in errors[:3]) or "no reason given"
+    state.setdefault("stopped", []).append({"set": set_id, **state.pop(set_id)})
+    atomic_write_json(state_path, state)
+    return BatchStopped(
+        f"judge batch {batch.id} {batch.status}: {why}. Nothing was scored from it; rerun "
+        "to submit a new batch, or drop --judge-batch to judge online"
+    )
+
+
+def _run_batch(
+    engine: JudgeEngine,
+    reqs: Sequence[JudgeRequest],
+    state_path: Path,
+    ledger: Ledger | None,
+) -> dict[str, int]:
     todo: dict[str, JudgeRequest] = {}
     for r in reqs:
         if r.key not in todo and engine.cache.get(r.key) is None:
@@ -133,6 +198,9 @@ def run_batch(
             error_file_id=batch.error_file_id,
         )
         atomic_write_json(state_path, state)
+        if batch.status in STOPPED:
+            client.close()
+            raise _stopped(batch, state, set_id, state_path)
         if not batch.output_file_id:
             continue
         meta = {

@@ -22,9 +22,12 @@ def cache_key(
     seed: int,
     n: int,
     reask: int = 0,
+    extra: dict[str, Any] | None = None,
 ) -> str:
     """sha256 of the canonical JSON of everything that changes the reply (judge.md §8).
-    `reask` tells apart a deliberate second ask of the same request after a parse failure."""
+    `reask` tells apart a deliberate second ask of the same request after a parse failure;
+    `extra` holds other request parameters that are sent only when set (reasoning effort,
+    the token-limit parameter of reasoning judges), so keys without them never change."""
     payload: dict[str, Any] = {
         "provider": provider,
         "model": model,
@@ -37,6 +40,7 @@ def cache_key(
     }
     if reask:
         payload["reask"] = reask
+    payload.update({k: v for k, v in (extra or {}).items() if v is not None})
     canon = json.dumps(payload, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
     return hashlib.sha256(canon.encode("utf-8")).hexdigest()
 
@@ -48,6 +52,7 @@ class JudgeCache:
         self.root = root
         self._memory: dict[str, dict[str, Any]] = {}
         self.written: set[str] = set()  # keys this process paid for (online or batch)
+        self._dirs: set[Path] = set()  # folders known to exist
         self._lock = threading.Lock()
 
     def _path(self, key: str) -> Path:
@@ -71,7 +76,9 @@ class JudgeCache:
             self._memory[key] = entry
             self.written.add(key)
         path = self._path(key)
-        path.parent.mkdir(parents=True, exist_ok=True)
+        if path.parent not in self._dirs:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            self._dirs.add(path.parent)
         fd, tmp = tempfile.mkstemp(prefix=".", suffix=".tmp", dir=path.parent)
         try:
             with os.fdopen(fd, "w", encoding="utf-8") as f:

@@ -45,6 +45,7 @@ def _mean_or_none(xs: list[float | None]) -> float | None:
 
 class _Heron(JudgeScorer):
     prompts = ("heron_llmjp_v2", "heron_original_v1")
+    rating_scale = (1, 10)  # the model answer's score
 
     def values(self, sample: Sample, output: str) -> dict[str, str]:
         question = sample.judge_question if sample.judge_question is not None else sample.prompt
@@ -67,6 +68,10 @@ class _Heron(JudgeScorer):
         else:  # the authors' float parse, or the reference's 2024 integer parse (snapshot A)
             pair = parse_heron_original_legacy(text, integer=self.variant == "legacy")
         return list(pair) if pair is not None else None
+
+    def reask_parse(self, text: str, prompt: JudgePrompt) -> Any:
+        json_prompt = prompt.version == "heron_llmjp_v2"  # every variant re-asks alike
+        return (parse_heron_json_strict if json_prompt else parse_heron_original_strict)(text)
 
     def failure_value(self) -> Any:
         return [-1, -1]

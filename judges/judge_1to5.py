@@ -31,6 +31,7 @@ def run_count(scores: Sequence[Score]) -> int:
 
 class _OneToFive(JudgeScorer):
     prompts = ("judge_1to5_llmjp",)
+    rating_scale = (1, 5)
 
     def values(self, sample: Sample, output: str) -> dict[str, str]:
         question = sample.judge_question if sample.judge_question is not None else sample.prompt
@@ -38,6 +39,9 @@ class _OneToFive(JudgeScorer):
 
     def parse(self, text: str, prompt: JudgePrompt) -> Any:
         return parse_1to5_strict(text) if self.variant == "strict" else parse_1to5_legacy(text)
+
+    def reask_parse(self, text: str, prompt: JudgePrompt) -> Any:
+        return parse_1to5_strict(text)  # strict and legacy re-ask alike
 
     def failure_value(self) -> Any:
         return parse_1to5_legacy(None)  # the reference scores a failed call as an empty reply: 0

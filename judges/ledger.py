@@ -4,7 +4,12 @@ from __future__ import annotations
 
 import threading
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
+
+from eval_mm.store import atomic_write_json, read_json
+
+LEDGER_FILE = "judge_ledger.json"
 
 # USD per 1M tokens (input, output), standard API; judge.md §10. The Batch API halves these.
 PRICES: dict[str, tuple[float, float]] = {
@@ -29,9 +34,8 @@ class Ledger:
     prices: dict[str, tuple[float, float]] = field(default_factory=dict)
     requests: int = 0  # API calls that returned a reply
     batch_requests: int = 0
-    failed_attempts: int = (
-        0  # attempts that errored (429, 5xx, timeouts) and were retried or gave up
-    )
+    failed_attempts: int = 0  # attempts that errored (5xx, timeouts, 4xx), retried or not
+    rate_limited: int = 0  # 429s waited out (not attempts)
     cache_hits: int = 0  # answered from replies stored by an earlier invocation
     reused: int = 0  # answered by a reply already delivered in this one (another metric, a dup)
     prompt_tokens: int = 0
@@ -67,6 +71,10 @@ class Ledger:
         with self._lock:
             self.failed_attempts += 1
 
+    def add_rate_limited(self) -> None:
+        with self._lock:
+            self.rate_limited += 1
+
     def to_json(self) -> dict[str, Any]:
         price = price_of(self.model, self.prices)
         return {
@@ -75,6 +83,7 @@ class Ledger:
             "requests": self.requests,
             "batch_requests": self.batch_requests,
             "failed_attempts": self.failed_attempts,
+            "rate_limited": self.rate_limited,
             "cache_hits": self.cache_hits,
             "reused": self.reused,
             "prompt_tokens": self.prompt_tokens,
@@ -89,6 +98,26 @@ class Ledger:
         return (
             f"judge {self.model}: {j['requests']} requests ({j['batch_requests']} batch), "
             f"{j['cache_hits']} cache hits, {j['reused']} reused in this run, "
-            f"{j['failed_attempts']} failed attempts, "
+            f"{j['failed_attempts']} failed attempts, {j['rate_limited']} rate-limited (429), "
             f"{j['prompt_tokens']} in + {j['completion_tokens']} out tokens, {cost}"
         )
+
+
+def write_ledger_file(path: Path, history: dict[str, list[dict[str, Any]]], ledger: Ledger) -> None:
+    """A run folder's `judge_ledger.json`: one entry per invocation, so a cached rerun does
+    not hide what the first run paid. `history` caches each file's earlier entries."""
+    key = str(path.parent)
+    if key not in history:
+        old = read_json(path) if path.exists() else {}
+        history[key] = list(old.get("invocations", []))
+    entries = [*history[key], ledger.to_json()]
+    total_cost = [e.get("cost_usd") for e in entries]
+    atomic_write_json(
+        path,
+        {
+            "invocations": entries,
+            "requests": sum(e["requests"] for e in entries),
+            "total_tokens": sum(e["total_tokens"] for e in entries),
+            "cost_usd": None if None in total_cost else sum(total_cost),
+        },
+    )

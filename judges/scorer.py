@@ -1,9 +1,14 @@
 """The base of judge metrics (`judge_1to5.py`, `heron.py`): prompt choice, requests per run,
-re-ask of unparseable replies, per-sample details, per-run then over-run aggregation.
+optional re-ask of unparseable replies, per-sample details, per-run then over-run aggregation.
 
-Strict and legacy variants of one prompt send identical requests, so whichever runs second
-reads every reply from the cache. Each sample's `Score.details["runs"]` keeps every run's
-raw reply, parse, status and usage; aggregation works per run, then over runs.
+Strict and legacy variants of one prompt send identical requests and walk the same re-ask
+chain (decided by the strict reading, `reask_parse`), so they score the same replies and
+whichever runs second reads every reply from the engine. Each sample's
+`Score.details["runs"]` keeps every run's raw reply, the answer parsed (reasoning stripped),
+the reasoning, status and usage; aggregation works per run, then over runs.
+
+Extension points for new judge metrics: `prompts`, `variant`, `values`, `parse`,
+`failure_value`, `item_value`, `per_run`, optionally `shortcut`, `reask_parse`, `extra`, `ci`.
 """
 
 from __future__ import annotations
@@ -21,16 +26,22 @@ from eval_mm.core.sample import Sample
 from eval_mm.core.scoring import Score, ScoreContext, Scorer
 from eval_mm.errors import UserError
 from eval_mm.judges.cache import cache_key
-from eval_mm.judges.engine import JudgeEngine, JudgeReply, JudgeRequest, engine_for
+from eval_mm.judges.engine import RESOURCE_KEY, JudgeEngine, engine_for
+from eval_mm.judges.ledger import LEDGER_FILE, write_ledger_file
 from eval_mm.judges.prompt import JudgePrompt, available_prompts, load_prompt
+from eval_mm.judges.reply import JudgeReply, JudgeRequest, final_answer
 from eval_mm.judges.settings import JudgeSettings
-from eval_mm.store import atomic_write_json, read_json
 
-LEDGER_FILE = "judge_ledger.json"
+NO_FINAL_ANSWER = "no final answer in the reply (reasoning only; raise --judge-max-tokens?)"
 
 
 def _std(xs: Sequence[float]) -> float | None:
     return float(np.std(xs, ddof=1)) if len(xs) > 1 else None
+
+
+def _answer(rec: dict[str, Any]) -> str | None:
+    """The text a parser reads: the reply without the judge's reasoning."""
+    return rec.get("answer", rec.get("reply"))
 
 
 class JudgeScorer(Scorer):
@@ -38,6 +49,7 @@ class JudgeScorer(Scorer):
     scale = 1.0
     prompts: ClassVar[tuple[str, ...]]  # allowed prompt versions, default first
     variant: ClassVar[str]  # strict | legacy | original
+    rating_scale: ClassVar[tuple[int, int] | None] = None  # one run's rating range (agreement)
 
     # ---- configuration ------------------------------------------------------------
     def prompt(self, ctx: ScoreContext) -> JudgePrompt:
@@ -48,17 +60,30 @@ class JudgeScorer(Scorer):
             )
         return load_prompt(wanted if wanted in self.prompts else self.prompts[0])
 
+    def settings(self, ctx: ScoreContext) -> JudgeSettings:
+        engine = ctx.resources.get(RESOURCE_KEY)
+        if isinstance(engine, JudgeEngine):
+            return engine.settings
+        return JudgeSettings.from_options(ctx.options.get("judge"))
+
     def preflight(self, ctx: ScoreContext) -> None:
-        settings = JudgeSettings.from_options(ctx.options.get("judge"))
+        settings = JudgeSettings.from_options(ctx.options.get("judge"))  # validates the options
         settings.check_key()
         self.prompt(ctx)
+        if settings.batch:
+            from eval_mm.judges.batch import check_batch_api
+
+            check_batch_api(settings, ctx.resources)
 
     def engine(self, ctx: ScoreContext) -> JudgeEngine:
         return engine_for(ctx.resources, ctx.options.get("judge"))
 
     def fingerprint(self, ctx: ScoreContext) -> dict[str, Any]:
-        """The metric's own fingerprint plus the judge that answers and the prompt it reads."""
-        settings = JudgeSettings.from_options(ctx.options.get("judge"))
+        """The metric's own fingerprint plus the judge that answers (`JudgeSettings.
+        fingerprint`: model, endpoint, sampling, runs, re-ask, profile, reasoning effort,
+        reply format) and the prompt it reads. A pure function of the options, the
+        environment's endpoint and the prompt file."""
+        settings = self.settings(ctx)
         prompt = self.prompt(ctx)
         return {
             **super().fingerprint(ctx),
@@ -82,6 +107,11 @@ class JudgeScorer(Scorer):
     def parse(self, text: str, prompt: JudgePrompt) -> Any:
         """The parsed run result; None means unparseable (strict)."""
         raise NotImplementedError
+
+    def reask_parse(self, text: str, prompt: JudgePrompt) -> Any:
+        """The protocol's (strict) reading that decides a re-ask; the same for every variant
+        of a family, so that they re-ask alike. Default: this metric's own `parse`."""
+        return self.parse(text, prompt)
 
     def failure_value(self) -> Any:
         """What a legacy metric substitutes for a judge error (the reference's behaviour)."""
@@ -119,6 +149,10 @@ class JudgeScorer(Scorer):
                 seed,
                 n,
                 reask,
+                {
+                    "reasoning_effort": s.reasoning_effort,
+                    "token_param": s.token_param if s.token_param != "max_tokens" else None,
+                },
             )
             out.append(
                 JudgeRequest(
@@ -162,7 +196,7 @@ class JudgeScorer(Scorer):
             sid: self._runs(engine, [replies[r.key] for r in reqs], prompt)
             for sid, reqs in plan.items()
         }
-        if self.variant == "strict" and engine.settings.reask > 0:
+        if engine.settings.reask > 0:
             self._reask(engine, prompt, plan, runs_of, ledger)
         scores = []
         for sample, output in zip(samples, outputs, strict=True):
@@ -178,8 +212,8 @@ class JudgeScorer(Scorer):
     ) -> list[dict[str, Any]]:
         runs: list[dict[str, Any]] = []
         for reply in replies:
-            texts = (
-                reply.texts
+            texts: list[str | None] = (
+                list(reply.texts)
                 if reply.status == "ok"
                 else [None] * (engine.settings.runs if engine.settings.mode == "n" else 1)
             )
@@ -192,6 +226,7 @@ class JudgeScorer(Scorer):
                     "reply": text,
                     "status": reply.status,
                     "attempts": reply.attempts,
+                    "rate_limited": reply.rate_limited,
                     "error": reply.error,
                     "error_kind": reply.error_kind,
                     "cached": reply.cached,
@@ -204,17 +239,49 @@ class JudgeScorer(Scorer):
                 }
                 if reply.batch:
                     rec["batch"] = reply.batch
-                self._parse_into(rec, prompt)
+                reasoning = (reply.reasonings or [None] * (choice + 1))[choice]
+                self._parse_into(rec, prompt, engine, reasoning)
                 runs.append(rec)
         return runs
 
-    def _parse_into(self, rec: dict[str, Any], prompt: JudgePrompt) -> None:
-        if rec["reply"] is None:  # judge_error after all attempts
+    def _parse_into(
+        self,
+        rec: dict[str, Any],
+        prompt: JudgePrompt,
+        engine: JudgeEngine,
+        api_reasoning: str | None = None,
+    ) -> None:
+        """Parse a run's reply. Strict metrics read its final answer, the reasoning stripped
+        (`judges.reply`); legacy ones read the reply as the references did, except under a
+        harmony judge profile, where every metric reads the final channel (tasks-2026 §2.3).
+        No final answer to read is a judge_error."""
+        rec.pop("answer", None)
+        rec.pop("reasoning", None)
+        harmony = engine.settings.reply_format == "harmony"
+        reads_final = self.variant == "strict" or harmony
+        if rec["reply"] is not None:
+            split = final_answer(rec["reply"], api_reasoning, harmony)
+            if split.reasoning:
+                rec["reasoning"] = split.reasoning
+            if split.answer != rec["reply"]:
+                rec["answer"] = split.answer  # None: the judge never reached an answer
+            if split.answer is None and reads_final:
+                rec["status"], rec["error"] = "judge_error", NO_FINAL_ANSWER
+                rec["error_kind"] = "permanent"  # the same request gives the same reply
+        text = None
+        if rec["status"] != "judge_error":
+            text = _answer(rec) if reads_final else rec["reply"]
+        if text is None:  # judge_error after all attempts, or no final answer
             rec["parsed"] = None if self.variant == "strict" else self.failure_value()
             return
-        rec["parsed"] = self.parse(rec["reply"], prompt)
-        if rec["parsed"] is None:
-            rec["status"] = "parse_failure"
+        rec["parsed"] = self.parse(text, prompt)
+        rec["status"] = "ok" if rec["parsed"] is not None else "parse_failure"
+
+    def _unreadable(self, rec: dict[str, Any], prompt: JudgePrompt) -> bool:
+        answer = _answer(rec)
+        if rec["status"] == "judge_error" or answer is None:
+            return False
+        return self.reask_parse(answer, prompt) is None
 
     def _reask(
         self,
@@ -224,36 +291,43 @@ class JudgeScorer(Scorer):
         runs_of: dict[str, list[dict[str, Any]]],
         ledger: Any,
     ) -> None:
-        """Ask once more (same request, distinct cache key) for each unparseable run."""
-        todo: list[tuple[dict[str, Any], JudgeRequest]] = []
-        for sid, runs in runs_of.items():
-            msgs = plan[sid][0].messages
-            for rec in runs:
-                if rec["status"] == "parse_failure":
-                    req = self._requests(
-                        engine,
-                        prompt,
-                        msgs,
-                        plan[sid][0].label.rsplit(":", 1)[0],
-                        reask=1,
-                        run=rec["run"],
-                    )[0]
-                    todo.append((rec, req))
-        if not todo:
-            return
-        replies = engine.judge([req for _, req in todo], ledger)
-        for (rec, _), reply in zip(todo, replies, strict=True):
-            rec["first_reply"] = rec["reply"]
-            rec["reask"] = {
-                "status": reply.status,
-                "attempts": reply.attempts,
-                "error": reply.error,
-                "usage": reply.usage,
-                "cached": reply.cached,
-            }
-            rec["reply"] = reply.texts[0] if reply.status == "ok" else None
-            rec["status"] = reply.status
-            self._parse_into(rec, prompt)
+        """`--judge-reask N`: ask up to N more times (same request, distinct cache keys) for
+        each run whose reply the strict reading cannot parse; every reply is kept."""
+        for k in range(1, engine.settings.reask + 1):
+            todo: list[tuple[dict[str, Any], JudgeRequest]] = []
+            for sid, runs in runs_of.items():
+                first = plan[sid][0]
+                for rec in runs:
+                    if self._unreadable(rec, prompt):
+                        req = self._requests(
+                            engine,
+                            prompt,
+                            first.messages,
+                            first.label.rsplit(":", 1)[0],
+                            reask=k,
+                            run=rec["run"],
+                        )[0]
+                        todo.append((rec, req))
+            if not todo:
+                return
+            replies = engine.judge([req for _, req in todo], ledger)
+            for (rec, _), reply in zip(todo, replies, strict=True):
+                rec.setdefault("first_reply", rec["reply"])
+                rec.setdefault("reasks", []).append(
+                    {
+                        "reask": k,
+                        "status": reply.status,
+                        "attempts": reply.attempts,
+                        "error": reply.error,
+                        "usage": reply.usage,
+                        "cached": reply.cached,
+                    }
+                )
+                rec["reply"] = reply.texts[0] if reply.status == "ok" else None
+                rec["status"], rec["error"] = reply.status, reply.error
+                rec["error_kind"] = reply.error_kind
+                reasoning = reply.reasonings[0] if reply.reasonings else None
+                self._parse_into(rec, prompt, engine, reasoning)
 
     def _score(self, runs: list[dict[str, Any]], prompt: JudgePrompt, engine: JudgeEngine) -> Score:
         details: dict[str, Any] = {
@@ -281,25 +355,12 @@ class JudgeScorer(Scorer):
         info = ctx.card.setdefault("judge", {})
         info.update(engine.settings.card())
         info.setdefault("prompts", {})[self.id] = prompt.card()
+        info["pacing"] = engine.pacing
+        if engine.total.requests:  # only a server that answered now is asked about itself
+            info["server"] = engine.server_info()
         info["ledger"] = ledger.to_json()
         if ctx.run_dir is not None:
-            # One entry per invocation: a cached rerun does not hide what the first run paid.
-            path = Path(ctx.run_dir) / LEDGER_FILE
-            key = str(ctx.run_dir)
-            if key not in engine.ledger_history:
-                old = read_json(path) if path.exists() else {}
-                engine.ledger_history[key] = list(old.get("invocations", []))
-            entries = [*engine.ledger_history[key], info["ledger"]]
-            total_cost = [e.get("cost_usd") for e in entries]
-            atomic_write_json(
-                path,
-                {
-                    "invocations": entries,
-                    "requests": sum(e["requests"] for e in entries),
-                    "total_tokens": sum(e["total_tokens"] for e in entries),
-                    "cost_usd": None if None in total_cost else sum(total_cost),
-                },
-            )
+            write_ledger_file(Path(ctx.run_dir) / LEDGER_FILE, engine.ledger_history, ledger)
 
     # ---- aggregation ----------------------------------------------------------------
     def per_run(self, samples: Sequence[Sample], scores: Sequence[Score]) -> list[dict[str, Any]]:
@@ -332,7 +393,7 @@ class JudgeScorer(Scorer):
             ),
             "judge_models_returned": sorted({str(r["model"]) for r in runs_seen if r.get("model")}),
             "run_status_counts": dict(Counter(str(r.get("status")) for r in runs_seen)),
-            "reasked_runs": sum(1 for r in runs_seen if "reask" in r),
+            "reasked_runs": sum(1 for r in runs_seen if "reasks" in r),
         }
         extra.update(self.extra(per_run))
         return MetricSummary(

@@ -37,6 +37,11 @@ def add_judge_options(p: argparse.ArgumentParser) -> None:
     g.add_argument("--no-judge", action="store_true", help="skip judge metrics (no API key needed)")
     g.add_argument("--judge-model", help="judge model id (default gpt-4o-2024-11-20)")
     g.add_argument("--judge-base-url", help="OpenAI-compatible base URL of the judge")
+    g.add_argument(
+        "--judge-profile",
+        help="named judge configuration, e.g. gpt-oss-20b-local (vLLM on 127.0.0.1:8000, "
+        "reasoning effort low); the other --judge-* options override it",
+    )
     g.add_argument("--judge-runs", type=int, help="judge runs per item (default 5)")
     g.add_argument(
         "--judge-mode",
@@ -44,8 +49,31 @@ def add_judge_options(p: argparse.ArgumentParser) -> None:
         help="independent requests with seeds 0..R-1 (default), one request with n=R, or one run",
     )
     g.add_argument("--judge-temperature", type=float, help="judge temperature (default 0)")
-    g.add_argument("--judge-concurrency", type=int, help="judge requests in flight (default 10)")
+    g.add_argument("--judge-max-tokens", type=int, help="judge reply token limit (default 1024)")
+    g.add_argument(
+        "--judge-reasoning-effort",
+        help="reasoning effort of a reasoning judge (low, medium, high); sends "
+        "max_completion_tokens instead of max_tokens",
+    )
     g.add_argument("--judge-prompt", help="judge prompt version, e.g. heron_original_v1")
+    g.add_argument(
+        "--judge-reask",
+        type=int,
+        metavar="N",
+        help="ask again up to N times when a reply cannot be parsed (default 0, the protocol)",
+    )
+    g.add_argument(
+        "--judge-rps",
+        type=float,
+        help="judge requests per second (default: the provider's published limit, learned "
+        "from its rate-limit headers, else adaptive)",
+    )
+    g.add_argument(
+        "--judge-concurrency",
+        type=int,
+        help="cap on judge requests in flight (default: sized from rate x measured latency)",
+    )
+    g.add_argument("--judge-timeout", type=float, help="seconds per judge request (default 120)")
     g.add_argument(
         "--judge-batch", action="store_true", help="use the OpenAI Batch API (cheaper, slower)"
     )
@@ -57,21 +85,31 @@ def add_judge_options(p: argparse.ArgumentParser) -> None:
     )
 
 
+# CLI flag suffix -> JudgeSettings option name
+_JUDGE_KEYS = {
+    "model": "model",
+    "base_url": "base_url",
+    "profile": "profile",
+    "runs": "runs",
+    "mode": "mode",
+    "temperature": "temperature",
+    "max_tokens": "max_tokens",
+    "reasoning_effort": "reasoning_effort",
+    "prompt": "prompt",
+    "reask": "reask",
+    "rps": "rps",
+    "concurrency": "concurrency",
+    "timeout": "timeout_s",
+    "batch": "batch",
+    "cache": "cache",
+    "max_attempts": "max_attempts",
+}
+
+
 def judge_options(args: argparse.Namespace) -> dict[str, Any]:
-    keys = (
-        "model",
-        "base_url",
-        "runs",
-        "mode",
-        "temperature",
-        "concurrency",
-        "prompt",
-        "batch",
-        "cache",
-        "max_attempts",
-    )
-    opts = {k: getattr(args, f"judge_{k}", None) for k in keys}
-    return {k: v for k, v in opts.items() if v not in (None, False)}
+    """The judge options given on the command line (0 is a value, not "unset")."""
+    opts = {name: getattr(args, f"judge_{flag}", None) for flag, name in _JUDGE_KEYS.items()}
+    return {k: v for k, v in opts.items() if v is not None and v is not False}
 
 
 def score_context(args: argparse.Namespace) -> ScoreContext:

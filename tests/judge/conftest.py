@@ -65,7 +65,9 @@ def heron_samples(cats: list[str]) -> list[Sample]:
     ]
 
 
-def write_run(folder: Path, task: str, samples: list[Sample], outputs: list[str]) -> Path:
+def write_run(
+    folder: Path, task: str, samples: list[Sample], outputs: list[str], model: str = "fake-model"
+) -> Path:
     """A run folder as `eval-mm run` leaves it after generation (for `eval-mm score`)."""
     from eval_mm.registries import TASKS
     from eval_mm.score import sample_record
@@ -74,10 +76,10 @@ def write_run(folder: Path, task: str, samples: list[Sample], outputs: list[str]
     cls = TASKS.get(task)
     card = {
         "schema": 1,
-        "config_id": "test",
+        "config_id": f"test-{model}",
         "status": "complete",
         "task": {"id": task, "version": cls.version, "prompt_variant": None, "options": {}},
-        "model": {"id": "fake-model"},
+        "model": {"id": model},
         "counts": {"samples": len(samples)},
     }
     (folder / "run.json").write_text(json.dumps(card), encoding="utf-8")

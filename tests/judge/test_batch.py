@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -108,3 +109,48 @@ def test_failed_and_expired_lines_fall_back_to_the_online_path(
     assert summary.n == 6 and summary.unscored == 0
     assert fake_openai.chat_count == 5  # 2 failed + 3 never processed, re-sent online
     assert fake_openai.counts["batch_line"] == 1
+
+
+def _oracle_run(tmp_path: Path, srv: FakeOpenAI, *extra: str) -> tuple[Any, Path]:
+    from tests.conftest import cli_env, run_cli
+    from tests.tasks import synthetic
+
+    synthetic.BUILDERS["ja-vg-vqa-500"](tmp_path / "data")
+    env = cli_env(
+        EVAL_MM_DATA_DIR=str(tmp_path / "data"),
+        OPENAI_API_KEY="sk-test",
+        EVAL_MM_CACHE=str(tmp_path / "cache"),
+    )
+    out = tmp_path / "results"
+    proc = run_cli(
+        "run", "--model", "oracle", "--task", "ja-vg-vqa-500", "-o", str(out), "--limit", "4",
+        "--judge-base-url", srv.base_url, "--judge-batch", "--judge-runs", "1",
+        "--no-progress", "--no-save-images", *extra, env=env,
+    )  # fmt: skip
+    return proc, out
+
+
+def test_an_endpoint_without_the_batch_api_stops_before_generation(tmp_path: Path) -> None:
+    with FakeOpenAI(batch_api=False) as srv:
+        proc, out = _oracle_run(tmp_path, srv)
+        assert srv.chat_count == 0
+    assert proc.returncode == 2, proc.stderr
+    assert "has no Batch API" in proc.stderr and "drop --judge-batch" in proc.stderr
+    assert "Traceback" not in proc.stderr
+    assert not list(out.rglob("predictions.jsonl"))  # nothing was generated
+
+
+def test_a_failed_batch_leaves_a_consistent_card(tmp_path: Path) -> None:
+    with FakeOpenAI() as srv:
+        srv.batch_fail_all = True
+        proc, out = _oracle_run(tmp_path, srv, "--metrics", "judge_1to5")
+        assert srv.chat_count == 0  # nothing was sent online at full price
+    assert proc.returncode == 2 and "injected batch failure" in proc.stderr, proc.stderr
+    assert "Traceback" not in proc.stderr
+    (card_path,) = out.rglob("run.json")
+    card = json.loads(card_path.read_text())
+    assert card["status"] == "stopped" and "judge batch" in card["problems"][0]
+    run = card_path.parent
+    assert not [p for p in (run / "scores").rglob("*.jsonl") if p.read_text().strip()]
+    state = json.loads((run / STATE_FILE).read_text())
+    assert state["stopped"][0]["batches"][0]["status"] == "failed"

@@ -5,8 +5,6 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from scipy import stats
-
 from eval_mm.store import read_scores
 from tests.conftest import cli_env, run_cli
 from tests.judge.conftest import SECRET, qa_samples, write_run
@@ -69,17 +67,18 @@ def test_agreement_report_against_the_stored_judge(tmp_path: Path) -> None:
         assert proc.returncode == 0, proc.stderr
         assert new_srv.chat_count == 6 and old_srv.chat_count == 6
         assert {b["model"] for b in new_srv.chat_bodies()} == {"open-judge"}
-    [row] = json.loads(out.read_text())["rows"]
-    assert (
-        row["n_pairs"] == 6
-        and row["old_judge"] == "gpt-4o-2024-11-20"
-        and row["new_judge"] == "open-judge"
-    )
-    assert abs(row["pearson"] - stats.pearsonr(OLD, NEW)[0]) < 1e-9
-    assert abs(row["spearman"] - stats.spearmanr(OLD, NEW)[0]) < 1e-9
-    assert abs(row["kendall"] - stats.kendalltau(OLD, NEW)[0]) < 1e-9
-    assert abs(row["mean_abs_diff"] - 4 / 6) < 1e-9
+    [rep] = json.loads(out.read_text())["reports"]
+    assert rep["judges"]["A"]["model"] == "gpt-4o-2024-11-20"
+    assert rep["judges"]["B"]["model"] == "open-judge"
+    comp = rep["comparisons"]["B"]
+    [row] = comp["systems"]
+    assert row["n_paired"] == 6
     assert abs(row["shift"] - (sum(NEW) - sum(OLD)) / 6) < 1e-9
-    assert "judge_1to5" in proc.stdout and "pearson" in proc.stdout
+    rt = comp["ratings"]
+    assert rt["units"] == 6 and abs(rt["exact"] - 2 / 6) < 1e-9
+    assert rt["confusion"][4][3] == 1  # the 5 that became a 4
+    assert comp["rank"]["spearman"] is None  # one model: no ranking to compare
+    assert "### B against A" in proc.stdout and "quadratic-weighted kappa" in proc.stdout
     after = {i: r["value"] for i, r in read_scores(run, "judge_1to5").items()}
-    assert after == before  # stored scores untouched
+    assert after == before and len(list((run / "scores").rglob("*.jsonl"))) == 1  # untouched
+    assert not list(tmp_path.glob("eval-mm-agreement-*"))

@@ -51,18 +51,20 @@ def test_1to5_failures_are_unscored_strictly_and_zero_in_legacy(
     assert s_sum.value == pytest.approx(2.5) and s_sum.n == 2
     assert s_sum.unscored_reasons == {"parse_failure": 1, "judge_error": 1}
     assert s_sum.extra["empty_predictions"] == 1
-    # the unparseable reply was asked once more, and both replies are kept
+    # no re-ask by default (judge.md §5): the unparseable reply is the run's reply
     chatty = strict[1].details["runs"][0]
-    assert (
-        chatty["first_reply"] == "I would rate this 4 out of 5."
-        and chatty["reask"]["status"] == "ok"
-    )
-    # legacy reproduces the reference: first digit, failures 0, empty prediction 0; the judge
-    # errors were retried again (errors are never cached) but no successful reply was paid twice
+    assert chatty["reply"] == "I would rate this 4 out of 5." and "reasks" not in chatty
+    assert sent == 1 + 1 + 2  # good, chatty, and the two attempts of 'broken'
+    # legacy reproduces the reference: first digit, failures 0, empty prediction 0; it reads
+    # the strict metric's replies, and the failed request is not sent again in this invocation
     assert [s.value for s in legacy] == [4.0, 4.0, 0.0, 0.0]
     assert l_sum.value == pytest.approx(2.0)
-    assert fake_openai.chat_count - sent == 2  # only the 'broken' item's two attempts
+    assert fake_openai.chat_count == sent
     assert all(r["cached"] for r in legacy[0].details["runs"])
+    assert legacy[3].details["runs"][0]["status"] == "judge_error"
+    # run-level failures are counted for both variants
+    assert s_sum.extra["run_status_counts"] == {"ok": 1, "parse_failure": 1, "judge_error": 1}
+    assert l_sum.extra["run_status_counts"] == {"ok": 2, "judge_error": 1}
 
 
 def test_five_independent_runs_are_averaged_per_run(
@@ -70,7 +72,7 @@ def test_five_independent_runs_are_averaged_per_run(
 ) -> None:
     fake_openai.script("Prediction: a", ["5", "4", "5", "4", "5"])
     fake_openai.script("Prediction: b", ["3", "3", "2", "3", "Mock response"])
-    ctx = judge_ctx(reask=0)
+    ctx = judge_ctx()
     scores, summary = run_metric("judge_1to5", qa_samples(2), ["a", "b"], ctx)
     seeds = sorted(b["seed"] for b in fake_openai.chat_bodies())
     assert seeds == [0, 0, 1, 1, 2, 2, 3, 3, 4, 4]
@@ -89,9 +91,7 @@ def test_n_mode_and_single_mode(fake_openai: FakeOpenAI, judge_ctx: Ctx) -> None
     assert fake_openai.chat_count == 1 and fake_openai.chat_bodies()[0]["n"] == 3
     assert summary.extra["per_run"] == [5.0, 4.0, 3.0]
     fake_openai.reset_counts()
-    _, single = run_metric(
-        "judge_1to5", qa_samples(1, "t"), ["a"], judge_ctx(mode="single", runs=5)
-    )
+    _, single = run_metric("judge_1to5", qa_samples(1, "t"), ["a"], judge_ctx(mode="single"))
     assert fake_openai.chat_count == 1 and single.extra["runs"] == 1 and single.value == 5.0
 
 
@@ -138,8 +138,8 @@ def test_heron_golden_aggregation(fake_openai: FakeOpenAI, judge_ctx: Ctx, versi
     # Five items, one of them the only scored 'complex' one: most resamples lack a category,
     # where the headline is undefined, so no interval is claimed (tests/metrics has real ones).
     assert strict.ci_low is None and "ci_missing" in strict.extra
-    # two runs x five items, plus one re-ask per run of the unparseable item; nothing else
-    assert fake_openai.chat_count == 12
+    # two runs x five items, shared by the three metrics; no re-ask (judge.md §5)
+    assert fake_openai.chat_count == 10
     # requests are concurrent, so their order is not fixed: find the first item's request
     sent = [
         m["content"]
@@ -207,23 +207,40 @@ def test_azure_deployments_are_called_and_the_returned_model_recorded(
     )
 
 
-def test_an_unparseable_heron_reply_is_asked_once_more_and_legacy_keeps_the_first(
-    fake_openai: FakeOpenAI, judge_ctx: Ctx
+def first_reply(run: dict) -> str:  # type: ignore[type-arg]
+    return str(run["first_reply"])
+
+
+@pytest.mark.parametrize("reask", [0, 1])
+def test_reask_is_off_by_default_and_then_strict_and_legacy_read_the_same_reply(
+    fake_openai: FakeOpenAI, judge_ctx: Ctx, reask: int
 ) -> None:
     calls: list[int] = []
 
     def reply(body: dict, choice: int) -> str:  # type: ignore[type-arg]
         calls.append(body["seed"])
-        return "Mock response" if len(calls) == 1 else '{"score_gpt": 8, "score": 6}'
+        # out of range for strict; the legacy parse (no range check) would read (7, 12)
+        first = '{"score_gpt": 7, "score": 12}'
+        return first if len(calls) == 1 else '{"score_gpt": 8, "score": 6}'
 
     fake_openai.default_reply = reply
     samples = heron_samples(["conv", "detail", "complex"])[:1]
-    ctx = judge_ctx(runs=1)
+    ctx = judge_ctx(runs=1, reask=reask)
     strict_scores, _ = run_metric("heron_rel", samples, ["x"], ctx)
     legacy_scores, _ = run_metric("heron_rel_legacy", samples, ["x"], ctx)
-    run = strict_scores[0].details["runs"][0]
-    assert run["first_reply"] == "Mock response" and run["parsed"] == [8, 6]
-    assert strict_scores[0].value == 6.0 and run["status"] == "ok"
+    strict_run = strict_scores[0].details["runs"][0]
     legacy_run = legacy_scores[0].details["runs"][0]
-    assert legacy_run["reply"] == "Mock response" and legacy_run["parsed"] == [-1, -1]
-    assert "reask" not in legacy_run and fake_openai.chat_count == 2
+    strict = strict_run
+    assert fake_openai.chat_count == 1 + reask  # the legacy metric sends nothing
+    assert legacy_run["reply"] == strict_run["reply"]  # one reply per run for both
+    if reask:
+        assert strict_run["first_reply"] == '{"score_gpt": 7, "score": 12}'
+        assert strict_run["reasks"][0]["status"] == "ok" and strict_run["parsed"] == [8, 6]
+        assert legacy_run["parsed"] == [8, 6] and legacy_run["first_reply"] == first_reply(strict)
+        assert ctx.card["judge"]["reask"] == 1
+    else:
+        assert strict_run["status"] == "parse_failure" and strict_scores[0].value is None
+        assert "reasks" not in strict_run and "reasks" not in legacy_run
+        assert ctx.card["judge"]["reask"] == 0
+    fps = [METRICS.get(m)().fingerprint(ctx)["judge"] for m in ("heron_rel", "heron_rel_legacy")]
+    assert fps[0]["reask"] == reask == fps[1]["reask"]

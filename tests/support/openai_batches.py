@@ -3,7 +3,8 @@
 Upload, retrieve and download files; create, retrieve and cancel batches. A batch stays
 "in_progress" until it has been retrieved `fake.batch_polls` times, then runs every line
 through the fake's chat completion at once. `fake.batch_fail_ids` sends lines to the error
-file; `fake.batch_expire` ends the batch "expired" with only half of its lines done.
+file; `fake.batch_expire` ends the batch "expired" with only half of its lines done;
+`fake.batch_fail_all` ends it "failed" as a whole, with errors and no output file.
 """
 
 from __future__ import annotations
@@ -47,6 +48,13 @@ def add_file(
 
 def run_batch(fake: FakeOpenAI, batch: dict[str, Any]) -> None:
     lines = fake.files[batch["input_file_id"]]["content"].decode().splitlines()
+    if fake.batch_fail_all:  # validation of the whole input failed: no output at all
+        batch["status"] = "failed"
+        batch["errors"] = {
+            "object": "list",
+            "data": [{"code": "invalid_request", "message": "injected batch failure"}],
+        }
+        return
     reqs = [json.loads(line) for line in lines if line.strip()]
     if fake.batch_expire:
         reqs = reqs[: len(reqs) // 2]
@@ -98,9 +106,17 @@ def handle_post(h: _Handler, path: str, raw: bytes) -> bool:
     return True
 
 
+def _page(items: list[dict[str, Any]]) -> dict[str, Any]:
+    return {"object": "list", "data": items, "has_more": False}
+
+
 def handle_get_batch(h: _Handler, parts: list[str]) -> bool:
-    """Answer a GET of one batch (each one counts as a poll); False for other paths."""
-    if not ("batches" in parts and parts[-1] != "batches"):
+    """Answer a GET of the batch list, or of one batch (each one counts as a poll); False
+    for other paths."""
+    if parts[-1:] == ["batches"]:
+        h._send(200, _page([_public(b) for b in h.fake.batches.values()]))
+        return True
+    if "batches" not in parts:
         return False
     h._log("batch_get", None)
     batch = h.fake.batches.get(parts[-1])
@@ -121,7 +137,9 @@ def handle_get_file(h: _Handler, parts: list[str]) -> bool:
     if "files" in parts and parts[-1] == "content":
         h._log("file_content", None)
         h._send(200, h.fake.files[parts[-2]]["content"])
-    elif "files" in parts and parts[-1] != "files":
+    elif parts[-1:] == ["files"]:
+        h._send(200, _page([file_obj(f) for f in h.fake.files.values()]))
+    elif "files" in parts:
         h._send(200, file_obj(h.fake.files[parts[-1]]))
     else:
         return False

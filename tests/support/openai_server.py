@@ -11,15 +11,21 @@ Faults are injectable.
         srv.fail_next(2, status=429, retry_after=0.05)
         srv.hang_next(1, seconds=5)                  # the client must time out
         srv.garbage_next(1)                          # HTTP 200 with a non-JSON body
+        srv.script("Prediction: r", {"content": "4", "reasoning_content": "hmm"})
+        srv.script("Prediction: h", harmony("thinking 2", "4"))   # gpt-oss channel text
         client = openai.OpenAI(base_url=srv.base_url, api_key="sk-test")
         ...
         assert srv.chat_count == 3
 
 A reply rule is (needle, reply): the first rule whose needle occurs in the joined message
-contents wins; `reply` is a string, a list (item `seed + choice` modulo its length) or a
-callable `(body, choice_index) -> str`. Without a match `default_reply` answers.
-`rate_limit` (requests per second, token bucket with one second of burst) answers 429 with
-`retry-after` when exceeded and sends `x-ratelimit-*` headers on every reply.
+contents wins; `reply` is a string, a message dict (`content` plus fields such as
+`reasoning_content` or `reasoning`, as vLLM sends for reasoning models), a list of either
+(item `seed + choice` modulo its length) or a callable `(body, choice_index) -> str | dict`.
+Without a match `default_reply` answers. `rate_limit` (requests per second, token bucket
+with `burst` tokens, default one second of rate) answers 429 with `retry-after` when
+exceeded, counted in `counts["429"]`, and sends `x-ratelimit-*` headers on every reply
+unless `rate_headers=False`. `batch_api=False` makes the files and batches routes 404, as
+on servers without them (vLLM).
 The pytest fixture `fake_openai` yields a started server. As a separate process (so that
 server and client do not share one interpreter):
 
@@ -45,8 +51,21 @@ from typing import Any
 import pytest
 
 from tests.support import openai_batches as batches
+from tests.support.openai_ratelimit import RATE_LIMITED, Bucket
 
-Reply = str | list[str] | Callable[[dict[str, Any], int], str]
+Message = str | dict[str, Any]
+Reply = Message | list[Message] | Callable[[dict[str, Any], int], Message]
+
+
+def harmony(analysis: str, final: str | None, tokens: bool = True) -> str:
+    """A gpt-oss completion in harmony channels as a server without a reasoning parser
+    returns it: with the special tokens, or (tokens=False) with them dropped."""
+    if not tokens:
+        return f"analysis{analysis}" + (f"assistantfinal{final}" if final is not None else "")
+    text = f"<|channel|>analysis<|message|>{analysis}<|end|>"
+    if final is not None:
+        text += f"<|start|>assistant<|channel|>final<|message|>{final}<|return|>"
+    return text
 
 
 @dataclass
@@ -55,28 +74,6 @@ class Fault:
     status: int = 500
     retry_after: float | None = None
     seconds: float = 0.0
-
-
-class _Bucket:
-    """Token bucket: `rate` tokens per second, `rate` tokens of burst."""
-
-    def __init__(self, rate: float) -> None:
-        self.rate = rate
-        self.capacity = max(1.0, rate)
-        self.tokens = self.capacity
-        self.t = time.monotonic()
-        self.lock = threading.Lock()
-
-    def take(self) -> tuple[bool, float, float]:
-        """(allowed, remaining tokens, seconds until one token is available)."""
-        with self.lock:
-            now = time.monotonic()
-            self.tokens = min(self.capacity, self.tokens + (now - self.t) * self.rate)
-            self.t = now
-            if self.tokens >= 1.0:
-                self.tokens -= 1.0
-                return True, self.tokens, 0.0
-            return False, self.tokens, (1.0 - self.tokens) / self.rate
 
 
 class _Server(ThreadingHTTPServer):
@@ -97,13 +94,20 @@ class FakeOpenAI:
         default_reply: Reply = "3",
         model: str | None = None,
         batch_polls: int = 1,
+        burst: float | None = None,
+        rate_headers: bool = True,
+        batch_api: bool = True,
     ) -> None:
         self.latency = latency
         self.default_reply: Reply = default_reply
         self.model = model  # the `model` field returned; None echoes the requested one
         self.batch_polls = batch_polls  # retrieves before a batch completes
+        self.batch_api = batch_api  # False: no files/batches routes (404)
+        # As vLLM: GET /version and GET /v1/models, e.g. {"version": .., "id": .., "root": ..}
+        self.server_info: dict[str, Any] | None = None
         self.batch_expire = False  # a batch ends "expired" with only half of its lines done
         self.batch_fail_ids: set[str] = set()  # custom_ids that land in the error file
+        self.batch_fail_all = False  # a batch ends "failed" as a whole
         # When set, chat requests with another key get a 401 whose message echoes the key
         # they sent (as some servers do: nothing the harness writes may contain it).
         self.api_key: str | None = None
@@ -115,7 +119,7 @@ class FakeOpenAI:
         self.max_in_flight = 0  # the most ever answered at once
         self.files: dict[str, dict[str, Any]] = {}
         self.batches: dict[str, dict[str, Any]] = {}
-        self._bucket = _Bucket(rate_limit) if rate_limit else None
+        self._bucket = Bucket(rate_limit, burst, rate_headers) if rate_limit else None
         self._ids = itertools.count(1)
         self._lock = threading.Lock()
         self._stop = threading.Event()
@@ -126,7 +130,9 @@ class FakeOpenAI:
     def start(self) -> FakeOpenAI:
         handler = type("Handler", (_Handler,), {"fake": self})
         self._server = _Server(("127.0.0.1", 0), handler)
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+        self._thread = threading.Thread(
+            target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
+        )
         self._thread.start()
         return self
 
@@ -164,8 +170,10 @@ class FakeOpenAI:
     def garbage_next(self, n: int = 1) -> None:
         self.faults.extend(Fault("garbage") for _ in range(n))
 
-    def set_rate_limit(self, rate: float | None) -> None:
-        self._bucket = _Bucket(rate) if rate else None
+    def set_rate_limit(
+        self, rate: float | None, burst: float | None = None, headers: bool = True
+    ) -> None:
+        self._bucket = Bucket(rate, burst, headers) if rate else None
 
     # ---- statistics -------------------------------------------------------------
     @property
@@ -191,7 +199,7 @@ class FakeOpenAI:
         with self._lock:
             return self.faults.pop(0) if self.faults else None
 
-    def reply_text(self, body: dict[str, Any], choice: int) -> str:
+    def reply_text(self, body: dict[str, Any], choice: int) -> Message:
         text = "\n".join(str(m.get("content", "")) for m in body.get("messages", []))
         reply = next((r for needle, r in self.rules if needle in text), self.default_reply)
         if callable(reply):
@@ -202,18 +210,25 @@ class FakeOpenAI:
 
     def completion(self, body: dict[str, Any]) -> dict[str, Any]:
         n = int(body.get("n") or 1)
-        texts = [self.reply_text(body, k) for k in range(n)]
+        replies = [self.reply_text(body, k) for k in range(n)]
+        messages = [
+            {"role": "assistant", **(r if isinstance(r, dict) else {"content": r})} for r in replies
+        ]
         # A reply longer than max_tokens (4 characters a token) is cut, as a real server does.
         limit = body.get("max_completion_tokens") or body.get("max_tokens")
         finish = ["stop"] * n
         if isinstance(limit, int):
-            for k, t in enumerate(texts):
+            for k, m in enumerate(messages):
+                t = str(m.get("content") or "")
                 if len(t) // 4 + 1 > limit:
-                    texts[k], finish[k] = t[: limit * 4], "length"
+                    m["content"], finish[k] = t[: limit * 4], "length"
         prompt_tokens = (
             sum(len(str(m.get("content", ""))) for m in body.get("messages", [])) // 4 + 1
         )
-        completion_tokens = sum(len(t) // 4 + 1 for t in texts)
+        completion_tokens = sum(
+            len(str(m.get("content") or "") + str(m.get("reasoning_content") or "")) // 4 + 1
+            for m in messages
+        )
         return {
             "id": self.next_id("chatcmpl"),
             "object": "chat.completion",
@@ -221,13 +236,8 @@ class FakeOpenAI:
             "model": self.model or body.get("model", "fake"),
             "system_fingerprint": "fp_fake",
             "choices": [
-                {
-                    "index": k,
-                    "message": {"role": "assistant", "content": t},
-                    "finish_reason": finish[k],
-                    "logprobs": None,
-                }
-                for k, t in enumerate(texts)
+                {"index": k, "message": m, "finish_reason": finish[k], "logprobs": None}
+                for k, m in enumerate(messages)
             ],
             "usage": {
                 "prompt_tokens": prompt_tokens,
@@ -282,7 +292,7 @@ class _Handler(BaseHTTPRequestHandler):
         raw = self._body()
         if path.endswith("/chat/completions"):
             self._chat(raw)
-        elif not batches.handle_post(self, path, raw):
+        elif not (self.fake.batch_api and batches.handle_post(self, path, raw)):
             self._send(
                 404, {"error": {"message": f"no route {path}", "type": "invalid_request_error"}}
             )
@@ -290,7 +300,7 @@ class _Handler(BaseHTTPRequestHandler):
     def do_GET(self) -> None:
         path = self.path.split("?")[0]
         parts = path.strip("/").split("/")
-        if batches.handle_get_batch(self, parts):
+        if self.fake.batch_api and batches.handle_get_batch(self, parts):
             return
         if path == "/_stats":  # counters, for a server run in another process
             stats = {"counts": dict(self.fake.counts), "max_in_flight": self.fake.max_in_flight}
@@ -298,7 +308,12 @@ class _Handler(BaseHTTPRequestHandler):
         elif path == "/_reset":
             self.fake.reset_counts()
             self._send(200, {})
-        elif not batches.handle_get_file(self, parts):
+        elif self.fake.server_info and path == "/version":
+            self._send(200, {"version": self.fake.server_info["version"]})
+        elif self.fake.server_info and path.endswith("/models"):
+            info = {k: v for k, v in self.fake.server_info.items() if k != "version"}
+            self._send(200, {"object": "list", "data": [{"object": "model", **info}]})
+        elif not (self.fake.batch_api and batches.handle_get_file(self, parts)):
             self._send(404, {"error": {"message": f"no route {path}"}})
 
     def _chat(self, raw: bytes) -> None:
@@ -313,25 +328,11 @@ class _Handler(BaseHTTPRequestHandler):
         headers: dict[str, str] = {}
         bucket = fake._bucket
         if bucket is not None:
-            ok, remaining, wait = bucket.take()
-            headers = {
-                "x-ratelimit-limit-requests": str(int(bucket.rate * 60)),
-                "x-ratelimit-remaining-requests": str(int(remaining)),
-                "x-ratelimit-reset-requests": f"{(bucket.capacity - remaining) / bucket.rate:.3f}s",
-            }
+            ok, headers = bucket.take()
             if not ok:
-                headers["retry-after"] = f"{wait:.3f}"
-                self._send(
-                    429,
-                    {
-                        "error": {
-                            "message": "Rate limit reached",
-                            "type": "requests",
-                            "code": "rate_limit_exceeded",
-                        }
-                    },
-                    headers,
-                )
+                with fake._lock:
+                    fake.counts["429"] += 1
+                self._send(429, RATE_LIMITED, headers)
                 return
         with fake._lock:
             fake.in_flight += 1
@@ -380,9 +381,17 @@ def _serve() -> None:
     ap = argparse.ArgumentParser(description="Run the fake OpenAI server until interrupted.")
     ap.add_argument("--latency", type=float, default=0.0)
     ap.add_argument("--rate", type=float, default=None, help="requests per second limit")
+    ap.add_argument("--burst", type=float, default=None, help="burst of the limit (default: rate)")
+    ap.add_argument("--no-rate-headers", action="store_true", help="send no x-ratelimit-*")
     ap.add_argument("--reply", default="3", help="default reply text")
     args = ap.parse_args()
-    srv = FakeOpenAI(latency=args.latency, rate_limit=args.rate, default_reply=args.reply).start()
+    srv = FakeOpenAI(
+        latency=args.latency,
+        rate_limit=args.rate,
+        default_reply=args.reply,
+        burst=args.burst,
+        rate_headers=not args.no_rate_headers,
+    ).start()
     print(srv.base_url, flush=True)
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
