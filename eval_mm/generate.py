@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 import time
 import traceback
 from collections.abc import Callable, Sequence
@@ -12,12 +13,21 @@ from tqdm import tqdm
 
 from eval_mm.core.model import GenerationConfig, GenerationFailure, Model, ModelOutput
 from eval_mm.core.sample import Sample
-from eval_mm.store import PREDICTIONS, JsonlAppender, atomic_write_jsonl, read_jsonl
+from eval_mm.redact import redact_text
+from eval_mm.store import (
+    PREDICTIONS,
+    JsonlAppender,
+    atomic_write_jsonl,
+    read_jsonl,
+    read_jsonl_checked,
+)
+from eval_mm.terminal import safe
 
 
 def _describe(exc: BaseException) -> str:
     msg = str(exc).strip().splitlines()
-    return f"{type(exc).__name__}: {msg[0] if msg else ''}"[:500]
+    # Redacted before it is cut: a key cut in half would no longer be recognised.
+    return redact_text(f"{type(exc).__name__}: {msg[0] if msg else ''}")[:500]
 
 
 def load_predictions(run_dir: Path) -> dict[str, dict[str, Any]]:
@@ -36,7 +46,13 @@ def _generate_batch(
     model: Model, batch: Sequence[Sample], config: GenerationConfig
 ) -> list[tuple[ModelOutput | None, str | None]]:
     """Outputs for a batch; if the batch raises, each sample is retried alone so that only
-    the samples that fail on their own are recorded as errors."""
+    the samples that fail on their own are recorded as errors. A sample whose data could not
+    be read (a corrupt image) is recorded as failed without reaching the model."""
+    broken = {s.id: s.data_error for s in batch if s.data_error}
+    if broken:
+        ok = [s for s in batch if s.id not in broken]
+        rest = iter(_generate_batch(model, ok, config) if ok else [])
+        return [(None, f"data: {broken[s.id]}") if s.id in broken else next(rest) for s in batch]
     try:
         outs = model.generate(batch, config)
         if len(outs) != len(batch):
@@ -54,7 +70,7 @@ def _generate_batch(
         except KeyboardInterrupt:
             raise
         except Exception as exc:
-            traceback.print_exc(limit=1)
+            print(safe(redact_text(traceback.format_exc(limit=1))), file=sys.stderr, end="")
             results.append((None, _describe(exc)))
     return results
 
@@ -71,6 +87,13 @@ def run_generation(
 ) -> dict[str, Any]:
     """Generate outputs for every sample not yet done; return counts and timings."""
     order = [s.id for s in samples]
+    damaged = read_jsonl_checked(run_dir / PREDICTIONS)
+    if damaged.damaged:
+        print(
+            f"note: {run_dir / PREDICTIONS} had {damaged.describe()} (an interrupted run, or "
+            "edited by hand); the samples on them are generated again",
+            file=sys.stderr,
+        )
     existing = load_predictions(run_dir)
     keep = {
         i: r

@@ -26,7 +26,9 @@ from eval_mm.store import (
     SUMMARY,
     atomic_write_json,
     atomic_write_jsonl,
+    prediction_health,
     read_json,
+    read_samples_checked,
 )
 
 # Model settings that change speed or placement, not outputs: a resume may change them.
@@ -186,6 +188,8 @@ def evaluate(task: Task, model: Model, opts: RunOptions, ctx: ScoreContext) -> R
             for s in samples
         ]
         atomic_write_jsonl(folder / SAMPLES, records)
+    else:
+        read_samples_checked(folder)  # a damaged one fails now, not after generation
     # Start from the previous card so that what scorers recorded (judge settings) survives a
     # resume in which every score is already stored.
     card: dict[str, Any] = dict(previous)
@@ -279,12 +283,18 @@ def rescore(
         "config_id": card["config_id"],
         "primary_metric": task.primary_metric or (task.metrics[0] if task.metrics else None),
         "breakdown_keys": list(task.breakdown_keys),
-        "counts": card.get("counts", {}),
+        "counts": {**card.get("counts", {}), **_missing(folder)},
         "metrics": metrics,
     }
     atomic_write_json(folder / SUMMARY, summary)
     atomic_write_json(folder / CARD, card)
     return RunResult(folder, summary)
+
+
+def _missing(folder: Path) -> dict[str, int]:
+    """Samples without a prediction (lost lines): counted, never silently left out."""
+    missing = prediction_health(folder).missing
+    return {"missing_predictions": missing} if missing else {}
 
 
 def _merge_into(target: dict[str, Any], new: dict[str, Any]) -> None:

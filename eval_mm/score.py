@@ -14,11 +14,11 @@ from eval_mm.core.sample import Message, Sample, TextPart
 from eval_mm.core.scoring import Score, ScoreContext, Scorer
 from eval_mm.generate import load_predictions
 from eval_mm.store import (
-    SAMPLES,
     SCORES_DIR,
     JsonlAppender,
     atomic_write_jsonl,
     read_jsonl,
+    read_samples_checked,
     slugify,
 )
 
@@ -64,7 +64,7 @@ def sample_from_record(rec: dict[str, Any]) -> Sample:
 
 
 def load_samples(run_dir: Path) -> list[Sample]:
-    return [sample_from_record(r) for r in read_jsonl(run_dir / SAMPLES)]
+    return [sample_from_record(r) for r in read_samples_checked(run_dir)]
 
 
 def score_file(run_dir: Path, scorer: Scorer) -> Path:

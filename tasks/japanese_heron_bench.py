@@ -12,7 +12,13 @@ from typing import Any
 from eval_mm.core.sample import Sample, user_turn
 from eval_mm.core.task import DatasetRef, Task
 from eval_mm.registries import register_task
-from eval_mm.tasks._common import ASAGI_DETAILED, asagi_prompt, require_columns, to_rgb
+from eval_mm.tasks._common import (
+    ASAGI_DETAILED,
+    asagi_prompt,
+    reference_text,
+    require_columns,
+    to_rgb,
+)
 
 REFERENCE_KEY = "gpt-4-0125-preview"  # the reference used by the original and llm-jp-eval-mm [V]
 COLUMNS = ("question_id", "image", "category", "image_category", "context", "text", "answer")
@@ -39,7 +45,7 @@ class JapaneseHeronBench(Task):
             yield Sample(
                 id=str(row["question_id"]),
                 messages=user_turn(prompt, [to_rgb(row["image"])]),
-                references=[str(row["answer"][REFERENCE_KEY])],
+                references=[reference_text(row["answer"], REFERENCE_KEY)],
                 metadata={
                     "category": row["category"],
                     "image_category": row["image_category"],

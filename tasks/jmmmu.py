@@ -12,13 +12,15 @@ from __future__ import annotations
 import ast
 import re
 from collections.abc import Iterable, Iterator
-from typing import Any
+from dataclasses import dataclass
+from typing import Any, cast
 
 from PIL import Image
 
 from eval_mm.core.sample import ImagePart, Message, Part, Sample, TextPart, user_turn
 from eval_mm.core.task import DatasetRef, Task
 from eval_mm.errors import UserError
+from eval_mm.options import Options, option
 from eval_mm.registries import register_task
 from eval_mm.tasks._common import MC_INSTRUCTION, option_lines, require_columns, to_rgb
 
@@ -89,6 +91,13 @@ def strip_image_tokens(text: str) -> str:
     return _IMAGE_TOKEN.sub("<image>", text).replace("<image>", "")
 
 
+@dataclass(frozen=True)
+class JmmmuOptions(Options):
+    subjects: list[str] | None = option(
+        None, choices=CA_SUBJECTS + CS_SUBJECTS, help="subjects to run, e.g. Art+Math"
+    )
+
+
 @register_task
 class Jmmmu(Task):
     id = "jmmmu"
@@ -102,17 +111,10 @@ class Jmmmu(Task):
     prompt_variants = ("llmjp", "interleaved")
     group = "multiple-choice"
 
+    options_schema = JmmmuOptions
+
     def _subjects(self) -> list[str] | None:
-        value = self.opts.options.get("subjects")
-        if not value:
-            return None
-        subjects = value.split("+") if isinstance(value, str) else [str(v) for v in value]
-        unknown = set(subjects) - set(CA_SUBJECTS) - set(CS_SUBJECTS)
-        if unknown:
-            raise UserError(
-                f"jmmmu: unknown subject(s) {sorted(unknown)}; see `eval-mm list tasks` docs"
-            )
-        return subjects
+        return cast(JmmmuOptions, self.options).subjects or None
 
     def load_rows(self) -> Iterable[dict[str, Any]]:
         from eval_mm.data import load_hub, override_path, resolved_revision

@@ -3,26 +3,27 @@
 from __future__ import annotations
 
 import argparse
-import json
 import sys
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from eval_mm.core.scoring import ScoreContext, Scorer
-from eval_mm.core.task import Task
+from eval_mm.cli._args import positive_int, ranged
 from eval_mm.errors import UserError
+from eval_mm.redact import redact_text
+
+if TYPE_CHECKING:
+    from eval_mm.core.scoring import ScoreContext, Scorer
+    from eval_mm.core.task import Task
 
 
-def parse_kv(items: list[str]) -> dict[str, Any]:
-    """`key=value` pairs; values are read as JSON when they parse (numbers, true, lists)."""
-    out: dict[str, Any] = {}
+def parse_kv(items: list[str], flag: str = "option") -> dict[str, str]:
+    """`name=value` pairs as text (a repeated name: the last one wins); the adapter's or the
+    task's option schema types each value."""
+    out: dict[str, str] = {}
     for item in items:
-        if "=" not in item:
-            raise UserError(f"expected KEY=VALUE, got {item!r}")
-        key, value = item.split("=", 1)
-        try:
-            out[key.strip()] = json.loads(value)
-        except json.JSONDecodeError:
-            out[key.strip()] = value
+        key, eq, value = item.partition("=")
+        if not eq or not key.strip():
+            raise UserError(f"{flag} expects NAME=VALUE, got {redact_text(item)!r}")
+        out[key.strip()] = value
     return out
 
 
@@ -36,14 +37,18 @@ def add_judge_options(p: argparse.ArgumentParser) -> None:
     g.add_argument("--no-judge", action="store_true", help="skip judge metrics (no API key needed)")
     g.add_argument("--judge-model", help="judge model id (default gpt-4o-2024-11-20)")
     g.add_argument("--judge-base-url", help="OpenAI-compatible base URL of the judge")
-    g.add_argument("--judge-runs", type=int, help="judge runs per item (default 5)")
+    g.add_argument("--judge-runs", type=positive_int, help="judge runs per item (default 5)")
     g.add_argument(
         "--judge-mode",
         choices=["independent", "n", "single"],
         help="independent requests with seeds 0..R-1 (default), one request with n=R, or one run",
     )
-    g.add_argument("--judge-temperature", type=float, help="judge temperature (default 0)")
-    g.add_argument("--judge-concurrency", type=int, help="judge requests in flight (default 10)")
+    g.add_argument(
+        "--judge-temperature", type=ranged(float, 0.0, 2.0), help="judge temperature (default 0)"
+    )
+    g.add_argument(
+        "--judge-concurrency", type=positive_int, help="judge requests in flight (default 10)"
+    )
     g.add_argument("--judge-prompt", help="judge prompt version, e.g. heron_original_v1")
     g.add_argument(
         "--judge-batch", action="store_true", help="use the OpenAI Batch API (cheaper, slower)"
@@ -68,6 +73,8 @@ def judge_options(args: argparse.Namespace) -> dict[str, Any]:
 
 
 def score_context(args: argparse.Namespace) -> ScoreContext:
+    from eval_mm.core.scoring import ScoreContext
+
     return ScoreContext(seed=getattr(args, "seed", 0) or 0, options={"judge": judge_options(args)})
 
 

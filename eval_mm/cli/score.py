@@ -3,16 +3,13 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
 from typing import Any
 
 from eval_mm.cli.common import add_judge_options, add_scoring_options, score_context, select_scorers
-from eval_mm.core.task import TaskOptions
 from eval_mm.errors import UserError
-from eval_mm.registries import TASKS
-from eval_mm.report import format_summary
-from eval_mm.run import rescore
-from eval_mm.store import CARD, find_runs, read_json
+from eval_mm.terminal import safe
 
 
 def register(sub: Any) -> None:
@@ -35,6 +32,12 @@ def register(sub: Any) -> None:
 
 
 def cmd_score(args: argparse.Namespace) -> int:
+    from eval_mm.core.task import TaskOptions
+    from eval_mm.registries import TASKS
+    from eval_mm.report import format_summary
+    from eval_mm.run import rescore
+    from eval_mm.store import CARD, find_runs, prediction_health, read_json, read_samples_checked
+
     runs = find_runs(args.path) if args.path.exists() else []
     if not runs:
         raise UserError(f"no run (run.json) below {args.path}")
@@ -42,22 +45,33 @@ def cmd_score(args: argparse.Namespace) -> int:
     plans = []
     for run in runs:
         card = read_json(run / CARD)
-        tcard = card["task"]
+        tcard = card.get("task") if isinstance(card, dict) else None
+        if not isinstance(tcard, dict) or "id" not in tcard:
+            raise UserError(f"{run / CARD} names no task: restore it, or rerun with --overwrite")
         task = TASKS.get(tcard["id"])(
             TaskOptions(tcard.get("prompt_variant"), options=tcard.get("options") or {})
         )
         if task.version != tcard.get("version"):
             print(
-                f"note: {run} was made with task version {tcard.get('version')}, now {task.version}"
+                f"note: {safe(run)} was made with task version {tcard.get('version')}, "
+                f"now {task.version}"
             )
+        read_samples_checked(run)  # a damaged samples.jsonl fails before any judge request
         scorers = select_scorers(task, args)
         for s in scorers:
             s.preflight(ctx)
         plans.append((run, task, scorers))
     try:
         for run, task, scorers in plans:
+            problem = prediction_health(run).problem()
+            if problem:
+                print(
+                    f"warning: {safe(run)}: {problem}; they are left out of every metric "
+                    "(rerun the same `eval-mm run` command to generate them)",
+                    file=sys.stderr,
+                )
             result = rescore(run, task, scorers, ctx, progress=True, rescore_all=args.rescore)
-            print(f"{run}\n{format_summary(result.summary)}\n")
+            print(f"{safe(run)}\n{format_summary(result.summary)}\n")
     finally:
         ctx.close()
     return 0
