@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from eval_mm.data_files import DataError, check_file, detect
 from eval_mm.errors import UserError
+from eval_mm.hub import check_available, offline, reachable
 
 if TYPE_CHECKING:
     from eval_mm.core.task import DatasetRef
@@ -128,9 +129,20 @@ def absolute_image_paths(ds: Any, base: Path) -> Any:
     )
 
 
+def hub_reference_check(ref: DatasetRef) -> None:
+    """Fail within seconds when the hub dataset cannot be had (offline, unknown id)."""
+    try:
+        check_available(ref.id, ref.revision, kind="dataset")
+    except UserError as exc:
+        raise UserError(
+            f"{exc}, or point the task at a local copy with --data PATH or EVAL_MM_DATA_DIR"
+        ) from None
+
+
 def load_hub(ref: DatasetRef) -> Any:
     import datasets
 
+    hub_reference_check(ref)
     try:
         return datasets.load_dataset(ref.id, ref.config, split=ref.split, revision=ref.revision)
     except Exception as exc:  # network, auth, missing config: all user-fixable
@@ -143,6 +155,8 @@ def load_hub(ref: DatasetRef) -> Any:
 
 def resolved_revision(ref: DatasetRef) -> str | None:
     """Best-effort commit sha of the dataset revision (recorded, never required)."""
+    if offline("dataset") or not reachable():
+        return ref.revision
     try:
         from huggingface_hub import HfApi
 

@@ -88,12 +88,16 @@ def file_mode() -> int:
 def atomic_write_text(path: Path, text: str, durable: bool = True) -> None:
     """Write to a temporary file in the same folder, fsync (when `durable`), then rename
     over `path`. Secrets in `text` are masked."""
+    _atomic_write(path, redact(text), durable)
+
+
+def _atomic_write(path: Path, text: str, durable: bool = True) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         os.fchmod(fd, file_mode())
         with os.fdopen(fd, "w", encoding="utf-8") as f:
-            f.write(redact(text))
+            f.write(text)
             if durable:
                 f.flush()
                 os.fsync(f.fileno())
@@ -103,13 +107,16 @@ def atomic_write_text(path: Path, text: str, durable: bool = True) -> None:
         raise
 
 
-def atomic_write_json(path: Path, obj: Any) -> None:
-    text = json.dumps(redact(obj), ensure_ascii=False, indent=2, default=_json_default)
-    atomic_write_text(path, text + "\n")
+def atomic_write_json(
+    path: Path, obj: Any, indent: int | None = 2, durable: bool = True
+) -> None:
+    """`obj` as JSON, secrets masked field by field (see eval_mm.redact)."""
+    text = json.dumps(redact(obj), ensure_ascii=False, indent=indent, default=_json_default)
+    _atomic_write(path, text + "\n", durable)
 
 
 def atomic_write_jsonl(path: Path, records: Iterable[dict[str, Any]]) -> None:
-    atomic_write_text(path, "".join(dumps(r) + "\n" for r in records))
+    _atomic_write(path, "".join(dumps(r) + "\n" for r in records))
 
 
 class CorruptResult(UserError, ValueError):

@@ -68,6 +68,7 @@ class JicVqa(Task):
     breakdown_keys = ("domain",)
     prompt_variants = ("llmjp",)
     group = "classification"
+    options_schema = JicOptions
 
     def load_rows(self) -> Iterable[dict[str, Any]]:
         from eval_mm.data import load_local, override_path

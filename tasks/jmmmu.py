@@ -131,6 +131,9 @@ class Jmmmu(Task):
             return keep
         import datasets
 
+        from eval_mm.data import hub_reference_check
+
+        hub_reference_check(self.dataset)
         try:
             configs = datasets.get_dataset_config_names(
                 self.dataset.id, revision=self.dataset.revision

@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from eval_mm.cli._args import positive_int, ranged, share
 from eval_mm.errors import UserError
 
 
@@ -31,7 +32,7 @@ def register(sub: Any) -> None:
                      help="comma-separated task ids to gate (default: all of the baseline's)")
     sel.add_argument("--metrics",
                      help="comma-separated metric ids to compare (default: all shared)")
-    sel.add_argument("--min-overlap", type=float,
+    sel.add_argument("--min-overlap", type=share,
                      help="least share of the smaller run's samples both must have (default 0.95)")
     sel.add_argument("--skip-judge-mismatch", action="store_true", default=None,
                      help="skip judge metrics whose judge model or prompt differ, "
@@ -40,8 +41,9 @@ def register(sub: Any) -> None:
                      help="copy the baseline to DIR and re-judge its judge metrics with the "
                      "candidate's judge model and prompt there (needs the judge's API key)")
     st = p.add_argument_group("statistics")
-    st.add_argument("--confidence", type=float, help="two-sided interval level (default 0.95)")
-    st.add_argument("--resamples", type=int, help="bootstrap resamples (default 2000)")
+    st.add_argument("--confidence", type=ranged(float, 0.0, 1.0, low_open=True),
+                    help="two-sided interval level (default 0.95)")
+    st.add_argument("--resamples", type=positive_int, help="bootstrap resamples (default 2000)")
     st.add_argument("--seed", type=int, help="bootstrap seed (default 0)")
     st.add_argument("--correction", choices=["none", "bonferroni"],
                     help="multiple-comparison correction over gated metrics (default none)")
@@ -63,9 +65,10 @@ def _csv(text: str | None) -> list[str] | None:
 
 
 def _write(path: Path, text: str) -> None:
+    from eval_mm.store import atomic_write_text
+
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
+        atomic_write_text(path, text)  # redacted, atomic, with the umask's mode
     except OSError as exc:
         raise UserError(f"cannot write {path}: {exc}") from exc
 

@@ -10,16 +10,14 @@ import argparse
 import json
 import math
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from eval_mm.cli.common import add_judge_options, score_context
-from eval_mm.core.scoring import Score, ScoreContext, Scorer
-from eval_mm.core.task import TaskOptions
 from eval_mm.errors import UserError
-from eval_mm.generate import load_predictions
-from eval_mm.registries import METRICS, TASKS
-from eval_mm.score import CHUNK, load_samples, score_file
 from eval_mm.store import CARD, SUMMARY, atomic_write_json, find_runs, read_json, read_jsonl
+
+if TYPE_CHECKING:
+    from eval_mm.core.scoring import Score, ScoreContext, Scorer
 
 
 def register(sub: Any) -> None:
@@ -56,6 +54,9 @@ def correlations(old: list[float], new: list[float]) -> dict[str, float | None]:
 
 
 def _rejudge(run: Path, scorer: Scorer, ctx: ScoreContext) -> tuple[dict[str, Score], Any]:
+    from eval_mm.generate import load_predictions
+    from eval_mm.score import CHUNK, load_samples
+
     samples = load_samples(run)
     preds = load_predictions(run)
     todo = [s for s in samples if s.id in preds and preds[s.id].get("error") is None]
@@ -69,6 +70,10 @@ def _rejudge(run: Path, scorer: Scorer, ctx: ScoreContext) -> tuple[dict[str, Sc
 
 
 def compare_run(run: Path, metric_ids: list[str] | None, ctx: ScoreContext) -> list[dict[str, Any]]:
+    from eval_mm.core.task import TaskOptions
+    from eval_mm.registries import METRICS, TASKS
+    from eval_mm.score import score_file
+
     card = read_json(run / CARD)
     task_id = card["task"]["id"]
     task = TASKS.get(task_id)(TaskOptions(card["task"].get("prompt_variant")))

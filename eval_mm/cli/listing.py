@@ -5,9 +5,6 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from eval_mm.registries import METRICS, MODELS, TASKS
-from eval_mm.report import table
-
 
 def register(sub: Any) -> None:
     p = sub.add_parser(
@@ -18,6 +15,9 @@ def register(sub: Any) -> None:
 
 
 def cmd_list(args: argparse.Namespace) -> int:
+    from eval_mm.registries import METRICS, MODELS, TASKS
+    from eval_mm.report import table
+
     if args.what == "tasks":
         rows = [
             [

@@ -6,12 +6,8 @@ import argparse
 from pathlib import Path
 from typing import Any
 
+from eval_mm.cli._args import output_dir
 from eval_mm.cli.common import add_judge_options, add_scoring_options, score_context, select_scorers
-from eval_mm.core.task import TaskOptions
-from eval_mm.merge import merge_shards
-from eval_mm.registries import TASKS
-from eval_mm.report import format_summary
-from eval_mm.run import rescore
 
 
 def register(sub: Any) -> None:
@@ -26,7 +22,7 @@ def register(sub: Any) -> None:
     p.add_argument(
         "--output-dir",
         "-o",
-        type=Path,
+        type=output_dir,
         help="result store for the merged run (default: the shards' store)",
     )
     p.add_argument("--no-progress", action="store_true", help="hide progress bars")
@@ -36,6 +32,12 @@ def register(sub: Any) -> None:
 
 
 def cmd_merge(args: argparse.Namespace) -> int:
+    from eval_mm.core.task import TaskOptions
+    from eval_mm.merge import merge_shards
+    from eval_mm.registries import TASKS
+    from eval_mm.report import format_summary
+    from eval_mm.run import rescore
+
     folder, card = merge_shards(args.shards, args.output_dir)
     tcard = card["task"]
     data = tcard.get("data") or {}

@@ -17,6 +17,7 @@ from typing import Any, Literal, get_args
 from eval_mm.core.model import GenerationConfig, GenerationFailure, Model, ModelOutput
 from eval_mm.core.sample import Sample
 from eval_mm.errors import UserError
+from eval_mm.hub import check_available
 from eval_mm.models.catalog import ModelSpec
 from eval_mm.models.formats import FORMATS, Prompt, render
 from eval_mm.options import Options, option, parse_options
@@ -123,6 +124,8 @@ class HFModel(Model):
             "model_kwargs": opts.model_kwargs,
             "processor_kwargs": opts.processor_kwargs,
         }
+        for repo in dict.fromkeys([spec.hf_id, spec.processor_id or spec.hf_id]):
+            check_available(repo, self.settings["revision"])  # seconds, not minutes of retries
         self._load(opts.device)
 
     # --- loading ------------------------------------------------------------------

@@ -13,6 +13,7 @@ from typing import Any
 from eval_mm.core.model import GenerationConfig, Model, ModelOutput
 from eval_mm.core.sample import ImagePart, Sample
 from eval_mm.errors import UserError
+from eval_mm.hub import check_available
 from eval_mm.models.catalog import ModelSpec
 from eval_mm.models.hf import LoadOptions, apply_recommended, hf_generate_kwargs, torch_dtype
 from eval_mm.options import option, parse_options
@@ -47,6 +48,7 @@ class GenerateContentModel(Model):
         self.batch_size = 1
         self.recommended = spec.recommended_generation if opts.generation == "recommended" else {}
         device_map = opts.device_map
+        check_available(spec.hf_id, opts.revision or spec.revision)
         try:
             from transformers import AutoModel
         except ImportError:

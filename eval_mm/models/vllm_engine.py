@@ -14,6 +14,7 @@ from typing import Any, Literal
 from eval_mm.core.model import GenerationConfig, GenerationFailure, Model, ModelOutput
 from eval_mm.core.sample import Sample
 from eval_mm.errors import UserError
+from eval_mm.hub import check_available
 from eval_mm.models.catalog import ModelSpec
 from eval_mm.models.formats import FIXED, FORMATS, render
 from eval_mm.models.openai_chat import image_count, openai_messages
@@ -145,6 +146,7 @@ class VLLMModel(Model):
         )
         engine = {k: getattr(opts, k) for k in ENGINE_OPTIONS if getattr(opts, k) is not None}
         self.args = engine_args(name, spec, engine, self.max_images)
+        check_available(str(self.args["model"]), self.args.get("revision"))
         try:
             import vllm
         except ImportError:
