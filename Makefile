@@ -36,7 +36,7 @@ lint: setup
 	$(BIN)/ruff check .
 
 typecheck: setup
-	$(BIN)/mypy eval_mm tasks judges leaderboard
+	$(BIN)/mypy --strict eval_mm tasks judges leaderboard
 
 pytest: setup
 	$(BIN)/pytest -q

@@ -23,7 +23,8 @@ from PIL import Image
 
 from eval_mm.core.sample import Sample, user_turn
 from eval_mm.core.scoring import ScoreContext
-from eval_mm.core.task import Task
+from eval_mm.core.task import RowSource, Task
+from eval_mm.data import source_for
 from eval_mm.models import resolve_model
 from eval_mm.run import RunOptions, evaluate
 
@@ -52,7 +53,7 @@ class GeneratedTask(Task):
         super().__init__()
         self.n, self.images = n, images
 
-    def load_rows(self) -> Iterable[dict[str, Any]]:
+    def load_rows(self, source: RowSource) -> Iterable[dict[str, Any]]:
         rng = random.Random(0)
         tiny = Image.new("RGB", (32, 16), "white")
         for i in range(self.n):
@@ -82,7 +83,7 @@ def main() -> None:
         os.sched_setaffinity(0, {sorted(os.sched_getaffinity(0))[0]})
     task = GeneratedTask(args.samples, args.images)
     t0 = time.perf_counter()
-    samples = list(task.samples())
+    samples = list(task.samples(source_for(task)))
     build_s = time.perf_counter() - t0
     task.samples = lambda: iter(samples)  # type: ignore[method-assign]
     model = resolve_model("oracle", {"batch_size": 64})

@@ -1,15 +1,11 @@
-"""eval-mm: evaluation harness for Japanese vision-language models."""
+"""eval-mm: evaluation harness for Japanese vision-language models.
+
+The user-facing folders `tasks/`, `judges/` and `leaderboard/` sit at the top of the
+repository and are the subpackages `eval_mm.tasks`, `eval_mm.judges` and
+`eval_mm.leaderboard` through symbolic links in this folder, which the wheel build, the type
+checker and the import system all follow. Nothing else of the checkout is importable here.
+"""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 __version__ = "0.1.0"
-
-# The user-facing folders `tasks/`, `judges/` and `leaderboard/` sit at the top of the
-# repository; a wheel ships them inside this package (see pyproject.toml). In a checkout,
-# make `eval_mm.tasks` etc. resolve to those top-level folders.
-_here = Path(__file__).resolve().parent
-_checkout = _here.parent
-if not (_here / "tasks").is_dir() and (_checkout / "tasks" / "__init__.py").is_file():
-    __path__.append(str(_checkout))  # type: ignore[name-defined]

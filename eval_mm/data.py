@@ -11,14 +11,12 @@ from __future__ import annotations
 import os
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from eval_mm.data_files import DataError, check_file, detect
-from eval_mm.errors import UserError
+from eval_mm.core.task import DatasetRef, Task
+from eval_mm.data_files import check_file, detect
+from eval_mm.errors import DataError, UserError
 from eval_mm.hub import check_available, offline, reachable
-
-if TYPE_CHECKING:
-    from eval_mm.core.task import DatasetRef
 
 
 def override_path(task_id: str, explicit: str | None) -> Path | None:
@@ -165,17 +163,55 @@ def resolved_revision(ref: DatasetRef) -> str | None:
         return ref.revision
 
 
-def load_rows(
-    task_id: str, ref: DatasetRef, explicit: str | None = None
-) -> tuple[Sequence[dict[str, Any]], dict[str, Any]]:
-    """Rows as a sequence of dicts (a `datasets.Dataset` is one) and what was loaded."""
-    local = override_path(task_id, explicit)
-    if local is not None:
-        ds = load_local(local, ref.split)
-        info: dict[str, Any] = {"source": "local", "path": str(local)}
-    else:
-        ds = load_hub(ref)
-        info = {"source": "hub", "resolved_revision": resolved_revision(ref)}
-    info.update(ref.to_json())
-    info["rows"] = len(ds)
-    return ds, info
+def config_names(ref: DatasetRef) -> list[str]:
+    import datasets
+
+    try:
+        return list(datasets.get_dataset_config_names(ref.id, revision=ref.revision))
+    except Exception as exc:  # offline or no access
+        raise UserError(
+            f"could not list the configs of {ref.id} on the hub ({type(exc).__name__}); "
+            "point the task at a local copy with --data PATH or EVAL_MM_DATA_DIR"
+        ) from None
+
+
+class DataSource:
+    """The `RowSource` the runner hands a task: a local copy when the user gave one (or the
+    task names one), else the hub at the pinned revision. `info` records what was read."""
+
+    def __init__(self, task_id: str, explicit: str | None = None) -> None:
+        self.task_id = task_id
+        self._local = override_path(task_id, explicit)
+        self.info: dict[str, Any] = {}
+
+    def local_path(self) -> Path | None:
+        return self._local
+
+    def config_names(self, ref: DatasetRef) -> list[str]:
+        return config_names(ref)
+
+    def load(
+        self, ref: DatasetRef, configs: Sequence[str] | None = None, path: Path | None = None
+    ) -> Sequence[dict[str, Any]]:
+        local = self._local or path
+        if local is not None:
+            ds: Any = load_local(local, ref.split)
+            self.info = {"source": "local", "path": str(local), **ref.to_json()}
+        elif configs is not None:
+            import datasets
+
+            parts = [load_hub(ref.with_config(c)) for c in configs]
+            ds = datasets.concatenate_datasets(parts)
+            self.info = {"source": "hub", **ref.to_json(), "configs": list(configs)}
+            self.info["resolved_revision"] = resolved_revision(ref)
+        else:
+            ds = load_hub(ref)
+            self.info = {"source": "hub", **ref.to_json()}
+            self.info["resolved_revision"] = resolved_revision(ref)
+        self.info["rows"] = len(ds)
+        return ds  # type: ignore[no-any-return]
+
+
+def source_for(task: Task) -> DataSource:
+    """The data source of a task built from the user's options."""
+    return DataSource(task.id, task.opts.data_path)

@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from eval_mm.errors import UserError
+from eval_mm.errors import DataError
 
 EXTENSIONS = {
     ".parquet": "parquet",
@@ -32,10 +32,6 @@ FORMATS_HELP = (
 )
 SPLIT_WORDS = ("train", "test", "validation", "valid", "dev", "val", "eval")
 _SPLIT_IN_NAME = re.compile(r"^(?P<split>[A-Za-z0-9_]+?)(?:[-_.]\d+.*|-of-.*)?$")
-
-
-class DataError(UserError):
-    """A local data copy that cannot be read, or a row that breaks the task's schema."""
 
 
 @dataclass(frozen=True)

@@ -23,7 +23,8 @@ from collections.abc import Sequence
 from functools import lru_cache
 from typing import Any
 
-MASK = "***"
+from eval_mm.core.options import MASK, SECRET_VALUES
+
 _SECRET_WORDS = frozenset(
     {"key", "apikey", "token", "secret", "password", "passwd", "pwd", "auth", "authorization"}
 )
@@ -80,7 +81,7 @@ def _env_secrets(_size: int) -> frozenset[str]:
 
 def _known() -> list[str]:
     # Longest first, so that a secret containing another is masked whole.
-    found = _env_secrets(len(os.environ)) | _KNOWN
+    found = _env_secrets(len(os.environ)) | _KNOWN | SECRET_VALUES
     return sorted(found, key=len, reverse=True)
 
 

@@ -15,8 +15,10 @@ from eval_mm.core.model import PROFILES, GenerationConfig, Model
 from eval_mm.core.sample import Sample
 from eval_mm.core.scoring import ScoreContext, Scorer
 from eval_mm.core.task import Task
+from eval_mm.data import source_for
 from eval_mm.errors import RunFailed, UserError
 from eval_mm.generate import run_generation
+from eval_mm.registries import scorers_for
 from eval_mm.runcard import CARD_SCHEMA, config_id, harness_info, ids_hash, now, run_dir
 from eval_mm.score import sample_record, score_run
 from eval_mm.store import (
@@ -160,7 +162,7 @@ def _save_images(folder: Path, index: dict[str, int], batch: Sequence[Sample]) -
 
 def evaluate(task: Task, model: Model, opts: RunOptions, ctx: ScoreContext) -> RunResult:
     t_start = time.perf_counter()
-    samples = select_samples(list(task.samples()), opts)
+    samples = select_samples(list(task.samples(source_for(task))), opts)
     if not samples:
         raise UserError(f"task {task.id}: no samples to evaluate (check --limit / --sample-ids)")
     gen = generation_config(task, opts)
@@ -172,7 +174,7 @@ def evaluate(task: Task, model: Model, opts: RunOptions, ctx: ScoreContext) -> R
     if opts.overwrite and folder.exists():
         shutil.rmtree(folder)
     folder.mkdir(parents=True, exist_ok=True)
-    scorers = task.scorers(opts.metrics)
+    scorers = scorers_for(task, opts.metrics)
 
     card_path = folder / CARD
     previous = read_json(card_path) if card_path.exists() else {}

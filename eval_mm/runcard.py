@@ -15,6 +15,7 @@ from typing import Any
 
 import eval_mm
 from eval_mm.redact import redact_argv
+from eval_mm.registries import loaded_plugins
 from eval_mm.store import contained, slugify
 
 CARD_SCHEMA = 1
@@ -75,4 +76,5 @@ def harness_info() -> dict[str, Any]:
         "python": sys.version.split()[0],
         "platform": platform.platform(),
         "argv": redact_argv(sys.argv[1:]),
+        "plugins": loaded_plugins(),
     }

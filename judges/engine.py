@@ -212,7 +212,7 @@ class JudgeEngine:
     def _backoff(self, attempt: int) -> float:
         s = self.settings
         ceiling = min(s.backoff_cap_s, s.backoff_base_s * 2 ** (attempt - 1))
-        return ceiling / 2 + random.uniform(0, ceiling / 2)  # "equal jitter"
+        return float(ceiling / 2 + random.uniform(0, ceiling / 2))  # "equal jitter"
 
     async def _send(self, req: JudgeRequest, ledger: Ledger | None) -> JudgeReply:
         import openai

@@ -239,7 +239,7 @@ class JudgeScorer(Scorer):
             self._parse_into(rec, prompt)
 
     def _score(self, runs: list[dict[str, Any]], prompt: JudgePrompt, engine: JudgeEngine) -> Score:
-        details = {
+        details: dict[str, Any] = {
             "prompt_version": prompt.version,
             "judge_model": engine.settings.model,
             "mode": engine.settings.mode,

@@ -23,7 +23,7 @@ def _rounded_text(df: pd.DataFrame) -> pd.DataFrame:
 
 
 def to_csv(df: pd.DataFrame) -> str:
-    return df.to_csv(index=False)
+    return str(df.to_csv(index=False))
 
 
 def to_markdown(df: pd.DataFrame) -> str:

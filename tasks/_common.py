@@ -95,10 +95,11 @@ def require_columns(task_id: str, row: dict[str, Any], columns: Iterable[str]) -
 
 def filter_by_column(
     task: Task, rows: Any, column: str, keep: Callable[[Any], bool], description: str
-) -> Any:
+) -> Sequence[dict[str, Any]]:
     """Rows whose `column` satisfies `keep`, recording the filter and counts in the run card.
 
     A `datasets.Dataset` is filtered by reading one column only, so images are not decoded."""
+    kept: Sequence[dict[str, Any]]
     if hasattr(rows, "column_names") and hasattr(rows, "select"):
         if column not in rows.column_names:
             raise UserError(

@@ -12,7 +12,7 @@ from collections.abc import Iterable, Iterator
 from typing import Any
 
 from eval_mm.core.sample import Sample, user_turn
-from eval_mm.core.task import DatasetRef, Task
+from eval_mm.core.task import DatasetRef, RowSource, Task
 from eval_mm.registries import register_task
 from eval_mm.tasks._common import decode_base64_image, filter_by_column, require_columns, to_rgb
 from eval_mm.tasks.synthdog_ja import OCR_PROMPT_JA
@@ -33,8 +33,8 @@ class CcOcrJa(Task):
     prompt_variants = ("llmjp", "ja_instruction")
     group = "ocr"
 
-    def load_rows(self) -> Iterable[dict[str, Any]]:
-        rows = super().load_rows()
+    def load_rows(self, source: RowSource) -> Iterable[dict[str, Any]]:
+        rows = super().load_rows(source)
         return filter_by_column(
             self, rows, "l2-category", lambda v: v == LANGUAGE, f"l2-category == {LANGUAGE!r}"
         )

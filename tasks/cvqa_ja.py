@@ -8,7 +8,7 @@ from collections.abc import Iterable, Iterator
 from typing import Any
 
 from eval_mm.core.sample import Sample, user_turn
-from eval_mm.core.task import DatasetRef, Task
+from eval_mm.core.task import DatasetRef, RowSource, Task
 from eval_mm.errors import UserError
 from eval_mm.registries import register_task
 from eval_mm.tasks._common import (
@@ -51,8 +51,8 @@ class CvqaJa(Task):
     prompt_variants = ("llmjp",)
     group = "multiple-choice"
 
-    def load_rows(self) -> Iterable[dict[str, Any]]:
-        rows = super().load_rows()
+    def load_rows(self, source: RowSource) -> Iterable[dict[str, Any]]:
+        rows = super().load_rows(source)
         return filter_by_column(
             self, rows, "Subset", lambda v: v == SUBSET, f"Subset == {SUBSET!r}"
         )

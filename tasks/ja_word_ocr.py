@@ -23,10 +23,10 @@ from typing import Any, cast
 
 from PIL import Image, ImageDraw, ImageFont
 
+from eval_mm.core.options import Options, option
 from eval_mm.core.sample import Sample, user_turn
-from eval_mm.core.task import Task
+from eval_mm.core.task import RowSource, Task
 from eval_mm.errors import UserError
-from eval_mm.options import Options, option
 from eval_mm.registries import register_task
 
 PROMPT = "画像に書かれている文字をそのまま書き出してください。"
@@ -154,7 +154,7 @@ class JaWordOcr(Task):
 
     options_schema = WordOcrOptions
 
-    def load_rows(self) -> Iterable[dict[str, Any]]:
+    def load_rows(self, source: RowSource) -> Iterable[dict[str, Any]]:
         opts = cast(WordOcrOptions, self.options)
         per_variant, seed, variants = opts.per_variant, opts.seed, opts.variants
         self.data_info = {

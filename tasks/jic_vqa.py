@@ -16,10 +16,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, cast
 
+from eval_mm.core.options import Options, option
 from eval_mm.core.sample import Sample, user_turn
-from eval_mm.core.task import DatasetRef, Task
+from eval_mm.core.task import DatasetRef, RowSource, Task
 from eval_mm.errors import UserError
-from eval_mm.options import Options, option
 from eval_mm.registries import register_task
 from eval_mm.tasks._common import require_columns, to_rgb
 
@@ -70,11 +70,9 @@ class JicVqa(Task):
     group = "classification"
     options_schema = JicOptions
 
-    def load_rows(self) -> Iterable[dict[str, Any]]:
-        from eval_mm.data import load_local, override_path
-
+    def load_rows(self, source: RowSource) -> Iterable[dict[str, Any]]:
         assert self.dataset is not None
-        path = override_path(self.id, self.opts.data_path)
+        path = source.local_path()
         if path is None and default_prepared_dir().exists():
             path = default_prepared_dir()
         if path is None:
@@ -83,13 +81,8 @@ class JicVqa(Task):
                 "run `python scripts/prepare_jic_vqa.py` "
                 f"(writes {default_prepared_dir()}), or point --data at a prepared folder"
             )
-        rows = load_local(path, self.dataset.split)
-        self.data_info = {
-            "source": "local",
-            "path": str(path),
-            **self.dataset.to_json(),
-            "rows": len(rows),
-        }
+        rows = source.load(self.dataset, path=path)
+        self.data_info.update(source.info)
         manifest = path / MANIFEST if path.is_dir() else path.parent / MANIFEST
         if manifest.is_file():
             self.data_info["preparation"] = json.loads(manifest.read_text(encoding="utf-8"))
@@ -103,10 +96,10 @@ class JicVqa(Task):
         rows = rows if hasattr(rows, "__getitem__") else list(rows)
         questions = (
             rows["question"] if hasattr(rows, "column_names") else [r["question"] for r in rows]
-        )  # type: ignore[call-overload, index]
+        )
         labels = (
             rows["category"] if hasattr(rows, "column_names") else [r["category"] for r in rows]
-        )  # type: ignore[call-overload, index]
+        )
         # The labels seen per domain: what the strict metric checks an answer against.
         label_sets: dict[str, set[str]] = {}
         for question, label in zip(questions, labels, strict=True):

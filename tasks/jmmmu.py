@@ -17,10 +17,10 @@ from typing import Any, cast
 
 from PIL import Image
 
+from eval_mm.core.options import Options, option
 from eval_mm.core.sample import ImagePart, Message, Part, Sample, TextPart, user_turn
-from eval_mm.core.task import DatasetRef, Task
+from eval_mm.core.task import DatasetRef, RowSource, Task
 from eval_mm.errors import UserError
-from eval_mm.options import Options, option
 from eval_mm.registries import register_task
 from eval_mm.tasks._common import MC_INSTRUCTION, option_lines, require_columns, to_rgb
 
@@ -116,47 +116,21 @@ class Jmmmu(Task):
     def _subjects(self) -> list[str] | None:
         return cast(JmmmuOptions, self.options).subjects or None
 
-    def load_rows(self) -> Iterable[dict[str, Any]]:
-        from eval_mm.data import load_hub, override_path, resolved_revision
-
+    def load_rows(self, source: RowSource) -> Iterable[dict[str, Any]]:
         assert self.dataset is not None
         wanted = self._subjects()
-        if override_path(self.id, self.opts.data_path) is not None:
-            rows = super().load_rows()
+        if source.local_path() is not None:  # a local copy holds every subject in one table
+            rows = super().load_rows(source)
             if wanted is None:
                 return rows
             keep = [r for r in rows if subject_of(str(r["id"])) in wanted]
             self.data_info["subjects"] = wanted
             self.data_info["rows"] = len(keep)
             return keep
-        import datasets
-
-        from eval_mm.data import hub_reference_check
-
-        hub_reference_check(self.dataset)
-        try:
-            configs = datasets.get_dataset_config_names(
-                self.dataset.id, revision=self.dataset.revision
-            )
-        except Exception as exc:  # offline or no access
-            raise UserError(
-                f"could not list the JMMMU subjects on the hub ({type(exc).__name__}); "
-                "point the task "
-                "at a local copy holding all subjects with --data PATH or EVAL_MM_DATA_DIR"
-            ) from None
-        order = [c for c in configs if wanted is None or c in wanted]
-        loaded = []
-        for config in order:
-            ref = DatasetRef(self.dataset.id, self.dataset.split, config, self.dataset.revision)
-            loaded.append(load_hub(ref))
-        self.data_info = {
-            "source": "hub",
-            **self.dataset.to_json(),
-            "resolved_revision": resolved_revision(self.dataset),
-            "configs": order,
-            "rows": sum(len(d) for d in loaded),
-        }
-        return datasets.concatenate_datasets(loaded)
+        order = [c for c in source.config_names(self.dataset) if wanted is None or c in wanted]
+        rows = source.load(self.dataset, configs=order)
+        self.data_info.update(source.info)
+        return rows
 
     def _images(self, row: dict[str, Any], text: str) -> dict[int, Image.Image]:
         """Referenced images by number; a referenced but empty column is skipped and warned."""

@@ -12,10 +12,10 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any, cast
 
+from eval_mm.core.options import Options, option
 from eval_mm.core.sample import Sample, user_turn
 from eval_mm.core.task import DatasetRef, Task
 from eval_mm.errors import UserError
-from eval_mm.options import Options, option
 from eval_mm.registries import register_task
 from eval_mm.tasks._common import LETTERS, MC_INSTRUCTION, mc_prompt, require_columns, to_rgb
 

@@ -79,10 +79,12 @@ def score_context(args: argparse.Namespace) -> ScoreContext:
 
 
 def select_scorers(task: Task, args: argparse.Namespace) -> list[Scorer]:
+    from eval_mm.registries import scorers_for
+
     metric_ids = (
         [m.strip() for m in args.metrics.split(",")] if getattr(args, "metrics", None) else None
     )
-    scorers = task.scorers(metric_ids)
+    scorers = scorers_for(task, metric_ids)
     if getattr(args, "no_judge", False):
         skipped = [s.id for s in scorers if s.kind == "judge"]
         scorers = [s for s in scorers if s.kind != "judge"]

@@ -20,6 +20,7 @@ from typing import NoReturn
 import eval_mm
 from eval_mm.errors import RunFailed, UserError
 from eval_mm.redact import redact_text
+from eval_mm.registries import PLUGIN_ENV, load_plugins
 from eval_mm.terminal import safe
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
@@ -61,6 +62,15 @@ def build_parser() -> argparse.ArgumentParser:
         module = importlib.import_module(f"eval_mm.cli.{mod.name}")
         if hasattr(module, "register"):
             module.register(sub)
+    for command in sub.choices.values():  # every command can see tasks/models/metrics of files
+        command.add_argument(
+            "--plugin",
+            action="append",
+            default=[],
+            metavar="FILE.py",
+            help=f"import a task, model or metric file without installing it (repeatable; "
+            f"also {PLUGIN_ENV})",
+        )
     return parser
 
 
@@ -76,6 +86,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.print_help()
         return EXIT_USAGE
     try:
+        load_plugins(getattr(args, "plugin", None) or ())
         code = args.func(args)
         return int(code or EXIT_OK)
     except UserError as exc:

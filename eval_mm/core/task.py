@@ -7,13 +7,14 @@ import json
 from abc import ABC, abstractmethod
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass, field, replace
-from typing import Any, ClassVar
+from pathlib import Path
+from typing import Any, ClassVar, Protocol
 
 from eval_mm.core.model import GenerationConfig
+from eval_mm.core.options import NoOptions, Options, given_options, parse_options
+from eval_mm.core.rows import checked_samples, describe_source
 from eval_mm.core.sample import Sample
-from eval_mm.core.scoring import Scorer
 from eval_mm.errors import UserError
-from eval_mm.options import NoOptions, Options, given_options, parse_options
 
 
 @dataclass(frozen=True)
@@ -27,6 +28,30 @@ class DatasetRef:
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)
+
+    def with_config(self, config: str | None) -> DatasetRef:
+        return replace(self, config=config)
+
+
+class RowSource(Protocol):
+    """Where a task reads its rows: the runner hands one to `Task.samples`.
+
+    The implementation (`eval_mm.data.DataSource`) reads the hub at the pinned revision, or
+    the user's local copy of the task's data, and records what it read in `info`."""
+
+    info: dict[str, Any]
+
+    def local_path(self) -> Path | None:
+        """The user's local copy (a path) that replaces the hub, or None."""
+
+    def load(
+        self, ref: DatasetRef, configs: Sequence[str] | None = None, path: Path | None = None
+    ) -> Sequence[dict[str, Any]]:
+        """Rows of `ref` (of each of `configs`, concatenated), from `path` when given, else
+        from the local copy or the hub."""
+
+    def config_names(self, ref: DatasetRef) -> list[str]:
+        """The configs of a hub dataset (JMMMU's subjects)."""
 
 
 @dataclass
@@ -49,8 +74,9 @@ def sha256_text(*parts: str) -> str:
 class Task(ABC):
     """Base class of task plugins (one file per benchmark in `tasks/`).
 
-    Subclasses set the class attributes and implement `load_rows` (or rely on the default,
-    which loads `dataset` through `eval_mm.data`) and `build_samples`.
+    Subclasses set the class attributes and implement `build_samples`, and `load_rows` when
+    the rows are not simply those of `dataset` (filters, several configs, generated data).
+    Tasks never open files or the hub themselves: the runner hands them a `RowSource`.
     """
 
     id: ClassVar[str]
@@ -64,7 +90,7 @@ class Task(ABC):
     prompt_variants: ClassVar[tuple[str, ...]] = ("llmjp",)
     generation: ClassVar[GenerationConfig | None] = None
     group: ClassVar[str] = "general"
-    # What `--task-option KEY=VALUE` may set (eval_mm.options); `self.options` holds the values.
+    # What `--task-option NAME=VALUE` may set (eval_mm.core.options); values in `self.options`.
     options_schema: ClassVar[type[Options]] = NoOptions
 
     def __init__(self, opts: TaskOptions | None = None) -> None:
@@ -83,24 +109,21 @@ class Task(ABC):
         self.warnings: list[str] = []
 
     # --- data ---------------------------------------------------------------------
-    def load_rows(self) -> Iterable[dict[str, Any]]:
+    def load_rows(self, source: RowSource) -> Iterable[dict[str, Any]]:
         """Rows of the dataset (or of a local copy with the same schema)."""
-        from eval_mm.data import load_rows
-
         if self.dataset is None:
             raise NotImplementedError(f"task {self.id} must implement load_rows")
-        rows, self.data_info = load_rows(self.id, self.dataset, self.opts.data_path)
+        rows = source.load(self.dataset)
+        self.data_info.update(source.info)
         return rows
 
     @abstractmethod
     def build_samples(self, rows: Iterable[dict[str, Any]]) -> Iterator[Sample]: ...
 
-    def samples(self) -> Iterator[Sample]:
+    def samples(self, source: RowSource) -> Iterator[Sample]:
         """Samples of the task; a row that breaks the schema is a DataError naming it."""
-        from eval_mm.rows import checked_samples, describe_source
-
         return checked_samples(
-            self.build_samples, self.load_rows(), lambda: describe_source(self.data_info)
+            self.build_samples, self.load_rows(source), lambda: describe_source(self.data_info)
         )
 
     # --- prompts and scoring -------------------------------------------------------
@@ -113,11 +136,6 @@ class Task(ABC):
         return sha256_text(
             self.prompt_variant, json.dumps(templates, sort_keys=True, ensure_ascii=False)
         )
-
-    def scorers(self, metric_ids: Sequence[str] | None = None) -> list[Scorer]:
-        from eval_mm.registries import METRICS
-
-        return [METRICS.get(m)() for m in (metric_ids or self.metrics)]
 
     def card(self) -> dict[str, Any]:
         return {

@@ -34,7 +34,7 @@ def _no_effective_order_nag(record: logging.LogRecord) -> bool:
 def _bleu() -> Any:
     pid = os.getpid()
     if pid not in _BLEU:
-        from sacrebleu.metrics import BLEU
+        from sacrebleu.metrics.bleu import BLEU
 
         logging.getLogger("sacrebleu").addFilter(_no_effective_order_nag)
         _BLEU.clear()

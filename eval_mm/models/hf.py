@@ -15,12 +15,12 @@ from pathlib import Path
 from typing import Any, Literal, get_args
 
 from eval_mm.core.model import GenerationConfig, GenerationFailure, Model, ModelOutput
+from eval_mm.core.options import Options, option, parse_options
 from eval_mm.core.sample import Sample
 from eval_mm.errors import UserError
 from eval_mm.hub import check_available
 from eval_mm.models.catalog import ModelSpec
 from eval_mm.models.formats import FORMATS, Prompt, render
-from eval_mm.options import Options, option, parse_options
 
 log = logging.getLogger(__name__)
 

@@ -15,10 +15,10 @@ from typing import Any, Literal
 from urllib.parse import urlsplit
 
 from eval_mm.core.model import GenerationConfig, GenerationFailure, Model, ModelOutput
+from eval_mm.core.options import Options, option, parse_options
 from eval_mm.core.sample import Sample
 from eval_mm.errors import UserError
 from eval_mm.models.openai_chat import openai_messages
-from eval_mm.options import Options, option, parse_options
 
 
 class _NoCache:

@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from eval_mm.core.model import GenerationConfig, Model, ModelOutput
+from eval_mm.core.options import Options, option, parse_options
 from eval_mm.core.sample import Sample
-from eval_mm.options import Options, option, parse_options
 from eval_mm.registries import register_model
 
 

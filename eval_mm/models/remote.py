@@ -11,12 +11,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from eval_mm.core.model import GenerationConfig, Model, ModelOutput
+from eval_mm.core.options import option, parse_options
 from eval_mm.core.sample import ImagePart, Sample
 from eval_mm.errors import UserError
 from eval_mm.hub import check_available
 from eval_mm.models.catalog import ModelSpec
 from eval_mm.models.hf import LoadOptions, apply_recommended, hf_generate_kwargs, torch_dtype
-from eval_mm.options import option, parse_options
 
 
 def content_parts(sample: Sample) -> list[Any]:

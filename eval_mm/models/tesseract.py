@@ -19,9 +19,9 @@ from typing import Any
 from PIL import Image
 
 from eval_mm.core.model import GenerationConfig, Model, ModelOutput
+from eval_mm.core.options import Options, option, output_options, parse_options
 from eval_mm.core.sample import Sample
 from eval_mm.errors import UserError
-from eval_mm.options import Options, option, output_options, parse_options
 from eval_mm.registries import register_model
 
 # Tesseract's Japanese model separates characters with spaces; drop a space that has a

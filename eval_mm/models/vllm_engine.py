@@ -12,13 +12,13 @@ from dataclasses import dataclass, field, fields
 from typing import Any, Literal
 
 from eval_mm.core.model import GenerationConfig, GenerationFailure, Model, ModelOutput
+from eval_mm.core.options import Options, option, parse_options, spec_of
 from eval_mm.core.sample import Sample
 from eval_mm.errors import UserError
 from eval_mm.hub import check_available
 from eval_mm.models.catalog import ModelSpec
 from eval_mm.models.formats import FIXED, FORMATS, render
 from eval_mm.models.openai_chat import image_count, openai_messages
-from eval_mm.options import Options, option, parse_options, spec_of
 
 
 @dataclass(frozen=True)

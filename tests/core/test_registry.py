@@ -36,7 +36,7 @@ def test_entry_point_plugins_are_registered(monkeypatch: pytest.MonkeyPatch) -> 
     """A third-party task published through the `eval_mm.tasks` entry-point group."""
     from importlib import metadata
 
-    from eval_mm.core.registry import Registry
+    from eval_mm.registries import Registry
 
     class FakeEP:
         name = "plugin-task"
@@ -47,7 +47,7 @@ def test_entry_point_plugins_are_registered(monkeypatch: pytest.MonkeyPatch) -> 
     def fake_entry_points(group: str) -> list[FakeEP]:
         return [FakeEP()] if group == "test.group" else []
 
-    monkeypatch.setattr("eval_mm.core.registry.entry_points", fake_entry_points)
+    monkeypatch.setattr("eval_mm.registries.entry_points", fake_entry_points)
     reg: Registry[type] = Registry("task", (), "test.group")
     assert reg.get("plugin-task") is dict
     assert metadata is not None

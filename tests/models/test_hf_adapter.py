@@ -11,6 +11,7 @@ from PIL import Image
 
 from eval_mm.core.model import GenerationConfig, GenerationFailure
 from eval_mm.core.sample import Sample, user_turn
+from eval_mm.data import DataSource
 from eval_mm.errors import UserError
 from eval_mm.store import read_jsonl
 from tests.models.conftest import run_tiny_cli
@@ -53,7 +54,8 @@ def test_cli_batched_greedy_equals_one_at_a_time(
     # One sample per generate call, in this process: the same greedy outputs.
     model = resolve_model(str(tiny_models[family]), {"batch_size": 1})
     cfg = GenerationConfig(max_new_tokens=6)
-    single = {s.id: model.generate([s], cfg)[0] for s in TinyMultiImage(TaskOptions()).samples()}
+    samples = TinyMultiImage(TaskOptions()).samples(DataSource("tiny"))
+    single = {s.id: model.generate([s], cfg)[0] for s in samples}
     model.close()
     assert {i: r["output"] for i, r in pb.items()} == single
     # A random model still says something, and not the same thing for every input.

@@ -13,9 +13,9 @@ from typing import Any, ClassVar, cast
 
 from PIL import Image, ImageDraw
 
+from eval_mm.core.options import Options, option
 from eval_mm.core.sample import Sample, user_turn
-from eval_mm.core.task import Task
-from eval_mm.options import Options, option
+from eval_mm.core.task import RowSource, Task
 from eval_mm.registries import TASKS
 
 QUESTIONS = [
@@ -43,7 +43,7 @@ class TinyMultiImage(Task):
     primary_metric: ClassVar[str | None] = "exact_match"
     options_schema = TinyOptions
 
-    def load_rows(self) -> Iterable[dict[str, Any]]:
+    def load_rows(self, source: RowSource) -> Iterable[dict[str, Any]]:
         n = cast(TinyOptions, self.options).n
         self.data_info = {"source": "generated", "rows": n}
         return [{"id": f"q{i:02d}", "k": i} for i in range(n)]

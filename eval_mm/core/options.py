@@ -34,9 +34,11 @@ from functools import cache
 from typing import Any, Literal, TypeVar, Union
 
 from eval_mm.errors import UserError
-from eval_mm.redact import MASK, add_secret, redact
 
 T = TypeVar("T", bound="Options")
+MASK = "***"
+# Values of `secret` options seen so far: eval_mm.redact masks them wherever eval-mm writes.
+SECRET_VALUES: set[str] = set()
 _META = "eval_mm_option"
 _TRUE = ("true", "yes", "on", "1")
 _FALSE = ("false", "no", "off", "0")
@@ -126,13 +128,14 @@ def parse_options(cls: type[T], raw: Mapping[str, Any] | None, owner: str) -> T:
         if key not in fields:
             raise OptionError(unknown_message(cls, key, owner))
         spec = spec_of(fields[key])
-        if spec.secret and isinstance(value, str):
-            add_secret(value)
+        if spec.secret and isinstance(value, str) and value:
+            SECRET_VALUES.add(value)
         try:
             values[key] = check(hints[key], spec, value)
         except ValueError as exc:
             shown = value if isinstance(value, str) else json.dumps(_jsonable(value))
-            raise OptionError(f"{owner} option {key}={redact(shown)}: {exc}") from None
+            shown = MASK if spec.secret else shown
+            raise OptionError(f"{owner} option {key}={shown}: {exc}") from None
     return cls(**values)
 
 
@@ -243,7 +246,7 @@ def coerce(tp: Any, value: Any) -> Any:
     if origin is dict or tp is dict:
         mapping = _json(value, dict, "a JSON object such as {\"key\": 1}")
         return dict(mapping)
-    raise TypeError(f"option type {tp!r} is not supported by eval_mm.options")
+    raise TypeError(f"option type {tp!r} is not supported by eval_mm.core.options")
 
 
 def _bool(value: Any) -> bool:

@@ -13,8 +13,7 @@ from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 from eval_mm.core.sample import Sample
-from eval_mm.data_files import DataError
-from eval_mm.errors import UserError
+from eval_mm.errors import DataError, UserError
 
 log = logging.getLogger(__name__)
 # What task code raises when a row is not what its schema says.
@@ -43,7 +42,7 @@ class Row(dict):  # type: ignore[type-arg]
         raise MissingColumn(key)
 
 
-class RowSource:
+class TrackedRows:
     """The task's rows (a `datasets.Dataset` or a list of dicts), each handed out as a `Row`;
     other attributes (`column_names`, column access by name) reach the rows underneath."""
 
@@ -81,7 +80,7 @@ def checked_samples(
     source: Callable[[], str],
 ) -> Iterator[Sample]:
     """`build(rows)`, with a schema-breaking row reported as a DataError that names it."""
-    src = RowSource(rows)
+    src = TrackedRows(rows)
     samples = build(src)
     while True:
         try:
