@@ -6,7 +6,7 @@ command line in run cards and error texts.
   and the 84-character keys), bearer tokens;
 - credentials inside URLs (`scheme://user:password@host`);
 - the value of any field, option, flag or `name=value` / `name: value` pair whose name says
-  key, token, secret, password or auth (`api_key`, `--judge-api-key`, `HF_TOKEN`, ...);
+  key, token, secret, password or authorization (`api_key`, `--judge-api-key`, `HF_TOKEN`, ...);
 - the exact values of secrets known to this process: environment variables with such names
   (OPENAI_API_KEY, AZURE_OPENAI_API_KEY, HF_TOKEN, ...) and values given to `add_secret`.
 
@@ -26,7 +26,7 @@ from typing import Any
 from eval_mm.core.options import MASK, SECRET_VALUES
 
 _SECRET_WORDS = frozenset(
-    {"key", "apikey", "token", "secret", "password", "passwd", "pwd", "auth", "authorization"}
+    {"key", "apikey", "token", "secret", "password", "passwd", "authorization"}
 )
 # A trailing word that says the value names where the secret lives, not the secret itself.
 _POINTER_WORDS = frozenset({"env", "var", "variable", "file", "path", "name", "id", "type"})
@@ -50,7 +50,7 @@ _PAIR = re.compile(
 )
 _KEY_PREFIX = re.compile(r"^(sk-|hf_|Bearer\s)")
 _OPTION_NAME = re.compile(r"^-{0,2}[A-Za-z_][A-Za-z0-9_.\-]*$")
-_HINT = re.compile(r"(?i)key|token|secret|passw|pwd|auth")
+_HINT = re.compile(r"(?i)key|token|secret|passw|authorization")
 
 
 def add_secret(value: str | None) -> None:
@@ -74,8 +74,11 @@ def is_secret_name(name: str) -> bool:
 
 @lru_cache(maxsize=4)
 def _env_secrets(_size: int) -> frozenset[str]:
+    # A value that is a path (SSH_AUTH_SOCK-like names) is where a secret lives, not one.
     return frozenset(
-        v for k, v in os.environ.items() if len(v) >= _MIN_SECRET and is_secret_name(k)
+        v
+        for k, v in os.environ.items()
+        if len(v) >= _MIN_SECRET and is_secret_name(k) and not v.startswith(("/", "~", "."))
     )
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import shutil
+import sys
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -26,6 +27,7 @@ from eval_mm.store import (
     IMAGES_DIR,
     SAMPLES,
     SUMMARY,
+    CorruptResult,
     atomic_write_json,
     atomic_write_jsonl,
     prediction_health,
@@ -267,7 +269,12 @@ def rescore(
     ctx.run_dir = folder
     t0 = time.perf_counter()
     summaries, timings = score_run(folder, scorers, ctx, task.breakdown_keys, rescore_all, progress)
-    old_summary = read_json(folder / SUMMARY) if (folder / SUMMARY).exists() else {}
+    try:
+        old_summary = read_json(folder / SUMMARY) if (folder / SUMMARY).exists() else {}
+    except CorruptResult:  # scoring is what rebuilds it
+        note = f"note: {folder / SUMMARY} was unreadable; rebuilt from the stored scores"
+        print(note, file=sys.stderr)
+        old_summary = {}
     metrics: dict[str, Any] = dict(old_summary.get("metrics", {}))  # adding a metric keeps others
     metrics.update({k: v.to_json() for k, v in summaries.items()})
     scorer_cards = {c["id"]: c for c in card.get("scorers", [])}

@@ -6,7 +6,7 @@ import argparse
 import sys
 from typing import TYPE_CHECKING, Any
 
-from eval_mm.cli._args import positive_int, ranged
+from eval_mm.cli._args import names, positive_int, ranged
 from eval_mm.errors import UserError
 from eval_mm.redact import redact_text
 
@@ -29,7 +29,9 @@ def parse_kv(items: list[str], flag: str = "option") -> dict[str, str]:
 
 def add_scoring_options(p: argparse.ArgumentParser) -> None:
     g = p.add_argument_group("scoring")
-    g.add_argument("--metrics", help="comma-separated metric ids instead of the task's defaults")
+    g.add_argument(
+        "--metrics", type=names, help="comma-separated metric ids instead of the task's defaults"
+    )
 
 
 def add_judge_options(p: argparse.ArgumentParser) -> None:

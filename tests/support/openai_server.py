@@ -11,6 +11,7 @@ Faults are injectable.
         srv.fail_next(2, status=429, retry_after=0.05)
         srv.hang_next(1, seconds=5)                  # the client must time out
         srv.garbage_next(1)                          # HTTP 200 with a non-JSON body
+        srv.echo_key = True                          # every chat: 401 quoting the key sent
         client = openai.OpenAI(base_url=srv.base_url, api_key="sk-test")
         ...
         assert srv.chat_count == 3
@@ -98,6 +99,7 @@ class FakeOpenAI:
         self.batch_polls = batch_polls  # retrieves before a batch completes
         self.batch_expire = False  # a batch ends "expired" with only half of its lines done
         self.batch_fail_ids: set[str] = set()  # custom_ids that land in the error file
+        self.echo_key = False  # answer every chat 401 with the key in the message (as OpenAI)
         self.rules: list[tuple[str, Reply]] = []
         self.faults: list[Fault] = []
         self.requests: list[dict[str, Any]] = []  # every request: method, path, headers, body
@@ -323,6 +325,13 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _answer(self, body: dict[str, Any], headers: dict[str, str]) -> None:
         fake = self.fake
+        if fake.echo_key:  # OpenAI quotes (part of) a wrong key back: a leak to test against
+            sent = self.headers.get("Authorization", "").removeprefix("Bearer ")
+            sent = sent or self.headers.get("api-key", "")
+            message = f"Incorrect API key provided: {sent}. You can find your API key at ..."
+            self._send(401, {"error": {"message": message, "type": "invalid_request_error",
+                                       "code": "invalid_api_key"}})
+            return
         fault = fake.take_fault()
         if fault and fault.kind == "hang":
             fake._stop.wait(fault.seconds)
