@@ -35,9 +35,14 @@ def load_local(path: Path, split: str) -> Any:
     """A `datasets.Dataset` from a local copy (see eval_mm.data_files for the formats).
     Images stay undecoded until a task converts them, so that one corrupt image is that
     sample's failure, not the end of the run."""
+    found = detect(path, split)  # before importing datasets: a bad file fails in moments
+    if found.builder != "disk":
+        for f in found.files:
+            check_file(f, found.builder, found.csv_sep)
     import datasets
+    from datasets.utils import disable_progress_bars
 
-    found = detect(path, split)
+    disable_progress_bars()  # a local copy loads in moments; its bars would only bury errors
     if found.builder == "disk":
         try:
             loaded = datasets.load_from_disk(str(path))
@@ -48,8 +53,6 @@ def load_local(path: Path, split: str) -> Any:
                 raise DataError(f"{path} has splits {list(loaded)}, not {split!r}")
             loaded = loaded[split]
         return undecoded_images(loaded)
-    for f in found.files:
-        check_file(f, found.builder, found.csv_sep)
     kwargs: dict[str, Any] = {"sep": found.csv_sep} if found.builder == "csv" else {}
     try:
         ds = datasets.load_dataset(
@@ -123,7 +126,9 @@ def absolute_image_paths(ds: Any, base: Path) -> Any:
     if not columns:
         return ds
     return ds.map(
-        lambda row: {c: fix(row[c]) for c in columns}, keep_in_memory=True, desc=None
+        lambda row: {c: fix(row[c]) for c in columns},
+        keep_in_memory=True,
+        new_fingerprint=f"{ds._fingerprint}-abs-{abs(hash(str(base)))}",  # no dill hashing
     )
 
 

@@ -164,26 +164,27 @@ def _sampling(args: argparse.Namespace) -> dict[str, Any]:
 
 
 def cmd_run(args: argparse.Namespace) -> int:
-    from eval_mm.core.task import TaskOptions
-    from eval_mm.models import resolve_model
-    from eval_mm.registries import TASKS
-    from eval_mm.report import format_summary
-    from eval_mm.run import RunOptions, evaluate
-
     if not args.shard_index < args.num_shards:
         raise UserError(
             f"--shard-index must be below --num-shards ({args.num_shards}), got {args.shard_index}"
         )
     if args.temperature == 0 and args.top_p is not None and args.top_p < 1:
         raise UserError("--top-p needs sampling, but --temperature 0 means greedy decoding")
-    task_names = [t.strip() for t in args.task.split(",") if t.strip()]
-    task_classes = [TASKS.get(name) for name in task_names]  # fail fast on unknown names
     task_options = parse_kv(args.task_option, "--task-option")
-    task_opts = TaskOptions(args.prompt_variant, args.data, task_options)
     model_options = parse_kv(args.model_option, "--model-option")
     sample_ids = _sample_ids(args.sample_ids)
+    from eval_mm.core.task import TaskOptions
+    from eval_mm.registries import TASKS
+
+    task_names = [t.strip() for t in args.task.split(",") if t.strip()]
+    task_classes = [TASKS.get(name) for name in task_names]  # fail fast on unknown names
+    task_opts = TaskOptions(args.prompt_variant, args.data, task_options)
     tasks = [cls(task_opts) for cls in task_classes]
     scorer_sets = [select_scorers(t, args) for t in tasks]
+    from eval_mm.models import resolve_model
+    from eval_mm.report import format_summary
+    from eval_mm.run import RunOptions, evaluate
+
     ctx = score_context(args)
     for scorers in scorer_sets:  # e.g. a missing judge key, before any generation starts
         for scorer in scorers:

@@ -24,19 +24,24 @@ def register(sub: Any) -> None:
 
 def cmd_show(args: argparse.Namespace) -> int:
     from eval_mm.report import format_summary
-    from eval_mm.store import SUMMARY, find_runs, prediction_health, read_json
+    from eval_mm.store import CARD, SUMMARY, CorruptResult, find_runs, prediction_health, read_json
 
     if not args.path.exists():
         raise UserError(f"{args.path} does not exist")
     runs = find_runs(args.path)
     if not runs:
         raise UserError(f"no run (run.json) below {args.path}")
+    damaged: list[str] = []
     for run in runs:
-        path = run / SUMMARY
-        if not path.exists():
+        try:  # a damaged run is reported; the others are still shown
+            read_json(run / CARD)
+            summary = read_json(run / SUMMARY) if (run / SUMMARY).exists() else None
+        except CorruptResult as exc:
+            damaged.append(str(exc))
+            continue
+        if summary is None:
             print(f"{safe(run)}: not scored yet (run `eval-mm score {safe(run)}`)\n")
             continue
-        summary = read_json(path)
         if args.json:
             # JSON escapes C0 controls; C1 ones (\x9b is a CSI on some terminals) too.
             print(json_safe(json.dumps(summary, ensure_ascii=False, indent=2)))
@@ -46,4 +51,7 @@ def cmd_show(args: argparse.Namespace) -> int:
         if problem:
             print(f"warning: {safe(problem)}; rerun the same `eval-mm run` command to fill them")
         print()
+    if damaged:
+        more = f" (and {len(damaged) - 1} more damaged runs)" if len(damaged) > 1 else ""
+        raise UserError(damaged[0] + more)
     return 0
