@@ -100,8 +100,8 @@ def run_generation(
         for i, r in existing.items()
         if i in set(order) and not (retry_errors and r.get("error") is not None)
     }
-    if len(keep) != len(read_jsonl(run_dir / PREDICTIONS)):
-        compact_predictions(run_dir, keep, order)  # drop duplicates, stale errors, torn lines
+    if damaged.damaged or len(keep) != len(damaged.records):
+        compact_predictions(run_dir, keep, order)  # drop duplicates, stale errors, bad lines
     todo = [s for s in samples if s.id not in keep]
     started = time.perf_counter()
     with (

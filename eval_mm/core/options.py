@@ -216,7 +216,11 @@ def coerce(tp: Any, value: Any) -> Any:
         if empty and type(None) in args:
             return None
         errors = []
-        for arg in (a for a in args if a is not type(None)):
+        members = [a for a in args if a is not type(None)]
+        if isinstance(value, str) and value.strip()[:1] in ("{", "["):
+            # JSON text for a `str | dict` option means the dict (`device_map={"": 0}`)
+            members.sort(key=lambda a: a is str)
+        for arg in members:
             try:
                 return coerce(arg, value)
             except ValueError as exc:
