@@ -171,6 +171,7 @@ def resolved_revision(ref: DatasetRef) -> str | None:
 def config_names(ref: DatasetRef) -> list[str]:
     import datasets
 
+    hub_reference_check(ref)
     try:
         return list(datasets.get_dataset_config_names(ref.id, revision=ref.revision))
     except Exception as exc:  # offline or no access

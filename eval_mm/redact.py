@@ -40,6 +40,7 @@ _KEY_PATTERNS = [
     r"(?<![A-Za-z0-9])[A-Za-z0-9]{52}JQQJ9[A-Za-z0-9]{27}(?![A-Za-z0-9])",  # Azure, 84 chars
     r"(?<![0-9A-Fa-f])[0-9a-f]{32}(?![0-9A-Fa-f])",  # Azure classic keys (32 hex)
     r"(?<=Bearer )[A-Za-z0-9._~+/=\-]{6,}",
+    r"(?<=Basic )[A-Za-z0-9+/=]{8,}",  # HTTP basic auth: base64 of user:password
 ]
 _KEYS = re.compile("|".join(_KEY_PATTERNS))
 _URL_CREDENTIALS = re.compile(r"(?i)\b([a-z][a-z0-9+.\-]*://)[^/\s@?#]+@")
