@@ -21,6 +21,7 @@ from eval_mm.judges.cache import JudgeCache
 from eval_mm.judges.ledger import Ledger
 from eval_mm.judges.pacing import Pacer, retry_after_seconds
 from eval_mm.judges.settings import JudgeSettings
+from eval_mm.redact import redact_text
 
 T = TypeVar("T")
 RESOURCE_KEY = "judge_engine"
@@ -66,7 +67,8 @@ class JudgeReply:
 
 def _short(exc: BaseException) -> str:
     msg = str(exc).strip().splitlines()
-    return f"{type(exc).__name__}: {msg[0] if msg else ''}"[:300]
+    # Redacted before it is cut: a server may quote the key, and half a key is not recognised.
+    return redact_text(f"{type(exc).__name__}: {msg[0] if msg else ''}")[:300]
 
 
 class JudgeEngine:
