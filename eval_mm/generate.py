@@ -21,7 +21,7 @@ from eval_mm.store import (
     read_jsonl,
     read_jsonl_checked,
 )
-from eval_mm.terminal import safe
+from eval_mm.terminal import cell, safe
 
 
 def _describe(exc: BaseException) -> str:
@@ -109,7 +109,7 @@ def run_generation(
         tqdm(
             total=len(samples),
             initial=len(samples) - len(todo),
-            desc=f"generate {model.model_id}",
+            desc=cell(f"generate {model.model_id}"),
             unit="sample",
             disable=not progress,
             leave=False,

@@ -21,6 +21,7 @@ from eval_mm.store import (
     read_samples_checked,
     slugify,
 )
+from eval_mm.terminal import cell
 
 CHUNK = 256  # scores are appended per chunk, so an interrupted judge run keeps its work
 
@@ -111,7 +112,7 @@ def score_metric(
         JsonlAppender(path) as out,
         tqdm(
             total=len(todo),
-            desc=f"score {scorer.id}",
+            desc=cell(f"score {scorer.id}"),
             unit="sample",
             disable=not progress or not todo,
             leave=False,

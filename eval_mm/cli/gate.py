@@ -10,6 +10,7 @@ from typing import Any
 
 from eval_mm.cli._args import positive_int, ranged, share
 from eval_mm.errors import UserError
+from eval_mm.terminal import safe
 
 
 def register(sub: Any) -> None:
@@ -98,8 +99,8 @@ def cmd_gate(args: argparse.Namespace) -> int:
     if args.junit:
         _write(args.junit, to_junit(result))
     if not args.quiet:
-        sys.stdout.write(markdown)
+        sys.stdout.write(safe(markdown))  # run folders and metric names come from files
     for c in result.regressions:
-        print(f"eval-mm gate: regression in {c.task}/{c.metric}: {c.delta:+.2f} "
-              f"(CI up to {c.ci_high:+.2f}, tolerance -{c.tolerance:.2f})", file=sys.stderr)
+        print(safe(f"eval-mm gate: regression in {c.task}/{c.metric}: {c.delta:+.2f} "
+                   f"(CI up to {c.ci_high:+.2f}, tolerance -{c.tolerance:.2f})"), file=sys.stderr)
     return result.exit_code

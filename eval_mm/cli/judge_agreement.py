@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 from eval_mm.cli.common import add_judge_options, score_context
 from eval_mm.errors import UserError
 from eval_mm.store import CARD, SUMMARY, atomic_write_json, find_runs, read_json, read_jsonl
+from eval_mm.terminal import cell, safe
 
 if TYPE_CHECKING:
     from eval_mm.core.scoring import Score, ScoreContext, Scorer
@@ -88,7 +89,7 @@ def compare_run(run: Path, metric_ids: list[str] | None, ctx: ScoreContext) -> l
             r["id"]: r.get("value") for r in read_jsonl(score_file(run, scorer))
         }
         if not stored:
-            print(f"note: {run} has no stored {mid} scores; skipped")
+            print(safe(f"note: {run} has no stored {mid} scores; skipped"))
             continue
         scorer.preflight(ctx)
         new_scores, new_summary = _rejudge(run, scorer, ctx)
@@ -150,7 +151,7 @@ def cmd_judge_agreement(args: argparse.Namespace) -> int:
     )
     print("\t".join(cols))
     for row in rows:
-        print("\t".join(_fmt(row[c]) for c in cols))
+        print("\t".join(cell(_fmt(row[c])) for c in cols))
     if args.output:
         atomic_write_json(args.output, {"rows": rows, "judge": ctx.card.get("judge")})
     print(json.dumps({"runs": len(runs), "comparisons": len(rows)}))

@@ -8,6 +8,7 @@ from typing import Any
 
 from eval_mm.cli._args import output_dir
 from eval_mm.cli.common import add_judge_options, add_scoring_options, score_context, select_scorers
+from eval_mm.terminal import safe
 
 
 def register(sub: Any) -> None:
@@ -56,6 +57,6 @@ def cmd_merge(args: argparse.Namespace) -> int:
     finally:
         ctx.close()
     n = len(card["merged_from"])
-    print(f"merged {n} shards of {task.id} x {card['model']['id']}  ->  {folder}")
+    print(safe(f"merged {n} shards of {task.id} x {card['model']['id']}  ->  {folder}"))
     print(format_summary(result.summary))
     return 0

@@ -24,6 +24,7 @@ from eval_mm.cli.common import (
     select_scorers,
 )
 from eval_mm.errors import UserError
+from eval_mm.terminal import safe
 
 # The engine is imported when a command runs, not when the parser is built: a usage error
 # (or --help) answers at once.
@@ -211,7 +212,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         for task, scorers in zip(tasks, scorer_sets):
             opts.metrics = [s.id for s in scorers]
             result = evaluate(task, model, opts, ctx)
-            print(f"\n{task.id} x {model.model_id}  ->  {result.run_dir}")
+            print(safe(f"\n{task.id} x {model.model_id}  ->  {result.run_dir}"))
             if result.summary:
                 print(format_summary(result.summary))
     finally:
