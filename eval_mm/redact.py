@@ -34,15 +34,16 @@ _KNOWN: set[str] = set()
 _ANSWERS = frozenset({"output"})  # fields holding a model's answer
 _MIN_SECRET = 6  # shorter values are not worth (and not safe) to search for in text
 
-_KEY_PATTERNS = [
-    r"(?<![A-Za-z0-9])sk-(?:proj-|svcacct-|admin-|ant-)?[A-Za-z0-9_\-]{16,}",  # OpenAI & co.
-    r"(?<![A-Za-z0-9])hf_[A-Za-z0-9]{20,}",  # Hugging Face
-    r"(?<![A-Za-z0-9])[A-Za-z0-9]{52}JQQJ9[A-Za-z0-9]{27}(?![A-Za-z0-9])",  # Azure, 84 chars
-    r"(?<![0-9A-Fa-f])[0-9a-f]{32}(?![0-9A-Fa-f])",  # Azure classic keys (32 hex)
-    r"(?<=Bearer )[A-Za-z0-9._~+/=\-]{6,}",
-    r"(?<=Basic )[A-Za-z0-9+/=]{8,}",  # HTTP basic auth: base64 of user:password
+# Key formats, each behind a cheap substring test (most text holds none: writing stays fast).
+_KEY_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
+    ("sk-", re.compile(r"(?<![A-Za-z0-9])sk-(?:proj-|svcacct-|admin-|ant-)?[A-Za-z0-9_\-]{16,}")),
+    ("hf_", re.compile(r"(?<![A-Za-z0-9])hf_[A-Za-z0-9]{20,}")),  # Hugging Face
+    ("JQQJ9", re.compile(r"(?<![A-Za-z0-9])[A-Za-z0-9]{52}JQQJ9[A-Za-z0-9]{27}(?![A-Za-z0-9])")),
+    ("Bearer ", re.compile(r"(?<=Bearer )[A-Za-z0-9._~+/=\-]{6,}")),
+    ("Basic ", re.compile(r"(?<=Basic )[A-Za-z0-9+/=]{8,}")),  # base64 of user:password
 ]
-_KEYS = re.compile("|".join(_KEY_PATTERNS))
+_AZURE = re.compile(r"(?<![0-9A-Fa-f])[0-9a-f]{32}(?![0-9A-Fa-f])")  # classic Azure keys
+_HINTS = ("key", "token", "secret", "passw", "authorization")
 _URL_CREDENTIALS = re.compile(r"(?i)\b([a-z][a-z0-9+.\-]*://)[^/\s@?#]+@")
 # name=value, name: value, "name": "value", --name value is handled by redact_argv
 _PAIR = re.compile(
@@ -51,7 +52,6 @@ _PAIR = re.compile(
 )
 _KEY_PREFIX = re.compile(r"^(sk-|hf_|Bearer\s)")
 _OPTION_NAME = re.compile(r"^-{0,2}[A-Za-z_][A-Za-z0-9_.\-]*$")
-_HINT = re.compile(r"(?i)key|token|secret|passw|authorization")
 
 
 def add_secret(value: str | None) -> None:
@@ -65,6 +65,7 @@ def _words(name: str) -> list[str]:
     return [w for w in re.split(r"[^a-z0-9]+", spaced.lower()) if w]
 
 
+@lru_cache(maxsize=4096)  # field names repeat in every record
 def is_secret_name(name: str) -> bool:
     """True for names such as api_key, HF_TOKEN, --judge-api-key, password, Authorization."""
     words = _words(name)
@@ -83,10 +84,15 @@ def _env_secrets(_size: int) -> frozenset[str]:
     )
 
 
-def _known() -> list[str]:
+def _known() -> tuple[str, ...]:
+    return _sorted_secrets(len(os.environ), len(_KNOWN), len(SECRET_VALUES))
+
+
+@lru_cache(maxsize=8)
+def _sorted_secrets(n_env: int, n_known: int, n_options: int) -> tuple[str, ...]:
     # Longest first, so that a secret containing another is masked whole.
-    found = _env_secrets(len(os.environ)) | _KNOWN | SECRET_VALUES
-    return sorted(found, key=len, reverse=True)
+    found = _env_secrets(n_env) | _KNOWN | SECRET_VALUES
+    return tuple(sorted(found, key=len, reverse=True))
 
 
 def _mask_pair(m: re.Match[str]) -> str:
@@ -101,11 +107,17 @@ def redact_text(text: str, pairs: bool = True) -> str:
     for secret in _known():
         if secret in text:
             text = text.replace(secret, MASK)
-    text = _KEYS.sub(MASK, text)
+    for marker, pattern in _KEY_PATTERNS:
+        if marker in text:
+            text = pattern.sub(MASK, text)
+    if len(text) >= 32:
+        text = _AZURE.sub(MASK, text)
     if "://" in text:
         text = _URL_CREDENTIALS.sub(lambda m: m[1] + MASK + "@", text)
-    if pairs and _HINT.search(text):
-        text = _PAIR.sub(_mask_pair, text)
+    if pairs:
+        low = text.lower()
+        if any(h in low for h in _HINTS):
+            text = _PAIR.sub(_mask_pair, text)
     return text
 
 
