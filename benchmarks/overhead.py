@@ -85,7 +85,7 @@ def main() -> None:
     t0 = time.perf_counter()
     samples = list(task.samples(source_for(task)))
     build_s = time.perf_counter() - t0
-    task.samples = lambda: iter(samples)  # type: ignore[method-assign]
+    task.samples = lambda source: iter(samples)  # type: ignore[method-assign]
     model = resolve_model("oracle", {"batch_size": 64})
     with tempfile.TemporaryDirectory() as tmp:
         opts = RunOptions(results_dir=Path(tmp), save_images=False, progress=False)

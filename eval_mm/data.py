@@ -17,6 +17,7 @@ from eval_mm.core.task import DatasetRef, Task
 from eval_mm.data_files import check_file, detect
 from eval_mm.errors import DataError, UserError
 from eval_mm.hub import check_available, offline, reachable
+from eval_mm.identity import file_fingerprint
 
 
 def override_path(task_id: str, explicit: str | None) -> Path | None:
@@ -203,6 +204,7 @@ class DataSource:
         if local is not None:
             ds: Any = load_local(local, ref.split)
             self.info = {"source": "local", "path": str(local), **ref.to_json()}
+            self.info["files"] = file_fingerprint([local])  # provenance: names, sizes, times
         elif configs is not None:
             import datasets
 

@@ -1,4 +1,9 @@
-"""Generation phase: batched, resumable by sample id, failures recorded per sample."""
+"""Generation phase: batched, resumable by sample id, failures recorded per sample.
+
+A prediction record says what it was made from (`input`: the digest of the sample's messages)
+and by what (`made_by`: the digest of the model identity and generation config); a stored
+prediction is kept only when both match. Errors are retried by the next invocation; a fatal
+error (rejected key, unknown model) stops the run at once."""
 
 from __future__ import annotations
 
@@ -13,11 +18,13 @@ from tqdm import tqdm
 
 from eval_mm.core.model import GenerationConfig, GenerationFailure, Model, ModelOutput
 from eval_mm.core.sample import Sample
+from eval_mm.failures import FailureKind, FatalError, classify, fatal_error
 from eval_mm.redact import redact_text
 from eval_mm.store import (
     PREDICTIONS,
     JsonlAppender,
     atomic_write_jsonl,
+    iter_jsonl,
     read_jsonl,
     read_jsonl_checked,
 )
@@ -42,9 +49,19 @@ def compact_predictions(
     atomic_write_jsonl(run_dir / PREDICTIONS, [keep[i] for i in order if i in keep])
 
 
+Outcome = tuple[ModelOutput | None, str | None, FailureKind | None]
+
+
+def _failure(exc: Exception, model: Model) -> Outcome:
+    kind = classify(exc)
+    if kind == "fatal":
+        raise fatal_error(exc, f"model {model.model_id}") from None
+    return (None, _describe(exc), kind)
+
+
 def _generate_batch(
     model: Model, batch: Sequence[Sample], config: GenerationConfig
-) -> list[tuple[ModelOutput | None, str | None]]:
+) -> list[Outcome]:
     """Outputs for a batch; if the batch raises, each sample is retried alone so that only
     the samples that fail on their own are recorded as errors. A sample whose data could not
     be read (a corrupt image) is recorded as failed without reaching the model."""
@@ -52,27 +69,50 @@ def _generate_batch(
     if broken:
         ok = [s for s in batch if s.id not in broken]
         rest = iter(_generate_batch(model, ok, config) if ok else [])
-        return [(None, f"data: {broken[s.id]}") if s.id in broken else next(rest) for s in batch]
+        return [
+            (None, f"data: {broken[s.id]}", "permanent") if s.id in broken else next(rest)
+            for s in batch
+        ]
     try:
         outs = model.generate(batch, config)
         if len(outs) != len(batch):
             raise RuntimeError(f"model returned {len(outs)} outputs for {len(batch)} samples")
-        return [(o, None) for o in outs]
-    except KeyboardInterrupt:
+        return [(o, None, None) for o in outs]
+    except (KeyboardInterrupt, FatalError):
         raise
     except Exception as batch_exc:
-        if len(batch) == 1:
-            return [(None, _describe(batch_exc))]
-    results: list[tuple[ModelOutput | None, str | None]] = []
+        if len(batch) == 1 or classify(batch_exc) == "fatal":
+            return [_failure(batch_exc, model)]
+    results: list[Outcome] = []
     for sample in batch:
         try:
-            results.append((model.generate([sample], config)[0], None))
-        except KeyboardInterrupt:
+            results.append((model.generate([sample], config)[0], None, None))
+        except (KeyboardInterrupt, FatalError):
             raise
         except Exception as exc:
             print(safe(redact_text(traceback.format_exc(limit=1))), file=sys.stderr, end="")
-            results.append((None, _describe(exc)))
+            results.append(_failure(exc, model))
     return results
+
+
+def reusable_from(
+    folders: Sequence[Path], made_by: str, inputs: dict[str, str]
+) -> dict[str, dict[str, Any]]:
+    """Error-free predictions of other run folders made by the same model identity from the
+    same messages (a corrected gold answer or a larger `--limit` needs no regeneration)."""
+    found: dict[str, dict[str, Any]] = {}
+    for folder in folders:
+        for r in iter_jsonl(folder / PREDICTIONS):
+            sid = r.get("id")
+            if (
+                sid in inputs
+                and sid not in found
+                and r.get("made_by") == made_by
+                and r.get("input") == inputs[sid]
+                and r.get("error") is None
+            ):
+                found[sid] = {**r, "reused_from": folder.name}
+    return found
 
 
 def run_generation(
@@ -81,27 +121,38 @@ def run_generation(
     run_dir: Path,
     config: GenerationConfig,
     batch_size: int,
-    retry_errors: bool = True,
+    made_by: str,
+    inputs: dict[str, str],
+    donors: Sequence[Path] = (),
     on_batch: Callable[[Sequence[Sample]], None] | None = None,
     progress: bool = True,
 ) -> dict[str, Any]:
-    """Generate outputs for every sample not yet done; return counts and timings."""
+    """Generate outputs for every sample without a current prediction; return counts."""
     order = [s.id for s in samples]
-    damaged = read_jsonl_checked(run_dir / PREDICTIONS)
-    if damaged.damaged:
+    read = read_jsonl_checked(run_dir / PREDICTIONS)
+    if read.damaged:
         print(
-            f"note: {run_dir / PREDICTIONS} had {damaged.describe()} (an interrupted run, or "
+            f"note: {run_dir / PREDICTIONS} had {read.describe()} (an interrupted run, or "
             "edited by hand); the samples on them are generated again",
             file=sys.stderr,
         )
-    existing = load_predictions(run_dir)
+    on_disk = read.records
+    existing = {r["id"]: r for r in on_disk if "id" in r}
     keep = {
         i: r
         for i, r in existing.items()
-        if i in set(order) and not (retry_errors and r.get("error") is not None)
+        if i in inputs
+        and r.get("made_by") == made_by
+        and r.get("input") == inputs[i]
+        and r.get("error") is None  # every error is tried again, once per invocation
     }
-    if damaged.damaged or len(keep) != len(damaged.records):
-        compact_predictions(run_dir, keep, order)  # drop duplicates, stale errors, bad lines
+    retried = sum(1 for i, r in existing.items() if i in inputs and r.get("error") is not None)
+    reused = reusable_from(donors, made_by, {i: d for i, d in inputs.items() if i not in keep})
+    if reused and on_batch is not None:
+        on_batch([s for s in samples if s.id in reused])
+    keep.update(reused)
+    if read.damaged or len(keep) != len(on_disk) or reused:
+        compact_predictions(run_dir, keep, order)  # drop duplicates, stale records, bad lines
     todo = [s for s in samples if s.id not in keep]
     started = time.perf_counter()
     with (
@@ -123,21 +174,34 @@ def run_generation(
             if on_batch is not None:
                 on_batch(batch)
             records = []
-            for sample, (output, error) in zip(batch, results):
+            for sample, (output, error, kind) in zip(batch, results):
                 text = output if isinstance(output, str) else None
                 if isinstance(output, GenerationFailure):
                     error = output.reason
-                records.append(
-                    {"id": sample.id, "output": text, "error": error, "seconds": round(per, 6)}
-                )
+                    kind = "transient" if output.kind == "transient" else "permanent"
+                rec: dict[str, Any] = {
+                    "id": sample.id,
+                    "input": inputs[sample.id],
+                    "made_by": made_by,
+                    "output": text,
+                    "error": error,
+                    "seconds": round(per, 6),
+                }
+                if error is not None:
+                    rec["error_kind"] = kind or "permanent"
+                records.append(rec)
             out.write_many(records)
             bar.update(len(batch))
     final = load_predictions(run_dir)
-    errors = sum(1 for r in final.values() if r.get("error") is not None)
+    errors = [r for i, r in final.items() if i in inputs and r.get("error") is not None]
     return {
         "samples": len(order),
         "generated_now": len(todo),
-        "resumed": len(order) - len(todo),
-        "errors": errors,
+        "resumed": len(order) - len(todo) - len(reused),
+        "reused_from_other_runs": len(reused),
+        "retried": retried,
+        "errors": len(errors),
+        "transient_errors": sum(1 for r in errors if r.get("error_kind") == "transient"),
+        "missing": sum(1 for i in order if i not in final),
         "seconds": round(time.perf_counter() - started, 3),
     }

@@ -32,20 +32,11 @@ from eval_mm.store import (
     slugify,
 )
 
-# Card fields that must be equal across shards (dotted paths).
-SAME = (
-    "task.id",
-    "task.version",
-    "task.prompt_variant",
-    "task.prompt_hash",
-    "task.options",
-    "model.id",
-    "model.revision",
-    "generation",
-    "selection.limit",
-    "selection.limit_seed",
-    "selection.num_shards",
-)
+# Card fields that must be equal across shards (dotted paths); the identity fields say
+# everything else (task, model fingerprint, libraries, generation, prompt).
+SAME = ("made_by", "selection.limit", "selection.limit_seed", "selection.num_shards")
+# Identity fields that differ between shards by construction.
+PER_SHARD = ("samples", "n_samples", "shard")
 
 
 def _get(card: dict[str, Any], path: str) -> Any:
@@ -55,13 +46,19 @@ def _get(card: dict[str, Any], path: str) -> Any:
     return value
 
 
-def _output_settings(card: dict[str, Any]) -> dict[str, Any]:
-    """Model settings that change predictions (dtype, prompt format...), as the run identity
-    counts them; throughput settings (batch size, device) may differ between shards."""
-    from eval_mm.run import THROUGHPUT_SETTINGS
+def _shared_identity(card: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in (card.get("identity") or {}).items() if k not in PER_SHARD}
 
-    settings = _get(card, "model.settings") or {}
-    return {k: v for k, v in settings.items() if k not in THROUGHPUT_SETTINGS}
+
+def _first_difference(a: Any, b: Any, path: str = "") -> str | None:
+    """The dotted path of the first value that differs between two JSON trees."""
+    if isinstance(a, dict) and isinstance(b, dict):
+        for key in sorted(set(a) | set(b)):
+            found = _first_difference(a.get(key), b.get(key), f"{path}.{key}" if path else key)
+            if found:
+                return found
+        return None
+    return None if a == b else (path or "(root)")
 
 
 def load_shards(folders: Sequence[Path]) -> list[tuple[Path, dict[str, Any]]]:
@@ -79,20 +76,15 @@ def load_shards(folders: Sequence[Path]) -> list[tuple[Path, dict[str, Any]]]:
         raise UserError("no shard runs given (run with --num-shards N --shard-index i first)")
     first = shards[0][1]
     for folder, card in shards[1:]:
+        diff = _first_difference(_shared_identity(first), _shared_identity(card))
         for path in SAME:
-            if _get(card, path) != _get(first, path):
-                raise UserError(
-                    f"{folder} differs from {shards[0][0]} in {path}; shards of "
-                    "different configurations cannot be merged"
-                )
-        mine, theirs = _output_settings(card), _output_settings(first)
-        for key in sorted(set(mine) | set(theirs)):
-            if mine.get(key) != theirs.get(key):
-                raise UserError(
-                    f"{folder} differs from {shards[0][0]} in model setting {key} "
-                    f"({theirs.get(key)!r} vs {mine.get(key)!r}); shards of different "
-                    "configurations cannot be merged"
-                )
+            if diff is None and _get(card, path) != _get(first, path):
+                diff = path
+        if diff is not None:
+            raise UserError(
+                f"{folder} differs from {shards[0][0]} in {diff}; shards of "
+                "different configurations cannot be merged"
+            )
     shards.sort(key=lambda fc: fc[1]["selection"]["shard_index"])
     n = first["selection"]["num_shards"]
     indices = [c["selection"]["shard_index"] for _, c in shards]
@@ -121,7 +113,7 @@ def merge_shards(
     (out / IMAGES_DIR).mkdir(parents=True)
     samples: list[dict[str, Any]] = []
     predictions: list[dict[str, Any]] = []
-    scores: dict[str, list[dict[str, Any]]] = {}
+    scores: dict[Path, list[dict[str, Any]]] = {}
     for folder, _ in shards:
         preds = load_predictions(folder)
         for rec in read_jsonl(folder / SAMPLES):
@@ -134,26 +126,33 @@ def merge_shards(
             samples.append({**rec, "images": images})
             if rec["id"] in preds:
                 predictions.append(preds[rec["id"]])
-        for path in sorted((folder / SCORES_DIR).glob("*.jsonl")):
-            scores.setdefault(path.name, []).extend(read_jsonl(path))
+        for path in sorted((folder / SCORES_DIR).glob("*/*.jsonl")):  # <metric>/<fp>.jsonl
+            scores.setdefault(path.relative_to(folder), []).extend(read_jsonl(path))
     ids = [s["id"] for s in samples]
     if len(set(ids)) != len(ids):
         raise UserError("the shards overlap (a sample id occurs in two shards)")
     atomic_write_jsonl(out / SAMPLES, samples)
     atomic_write_jsonl(out / PREDICTIONS, predictions)
-    for name, records in scores.items():
-        atomic_write_jsonl(out / SCORES_DIR / name, records)
+    for rel, records in scores.items():
+        atomic_write_jsonl(out / rel, records)
     card = dict(first)
     cards = [c for _, c in shards]
     counts = [c.get("counts") or {} for c in cards]
     card.update(
         config_id=merged_id,
-        status="complete" if all(c.get("status") == "complete" for c in cards) else "failed",
+        identity={
+            **_shared_identity(first),
+            "samples": merged_id,
+            "n_samples": len(ids),
+            "shard": None,
+        },
+        invocations=[],
+        status="merged",
         created=now(),
         updated=now(),
         counts={
             k: sum(int(c.get(k) or 0) for c in counts)
-            for k in ("samples", "resumed", "generated_now", "errors")
+            for k in ("samples", "resumed", "generated_now", "errors", "transient_errors")
         },
         timings={
             "generate_s_sum": round(
@@ -164,6 +163,7 @@ def merge_shards(
             ),
         },
     )
+    card["counts"]["missing"] = len(samples) - len(predictions)
     card["selection"] = {
         **first["selection"],
         "num_shards": 1,

@@ -1,4 +1,9 @@
-"""One evaluation: select samples, generate, score, and write a self-describing result."""
+"""One evaluation: select samples, generate, score, and write a self-describing result.
+
+The runner computes the run's identity (eval_mm.identity), takes the folder's lock for the
+whole invocation, generates what is missing, scores, and ends with an honest status:
+`complete` only when every sample has a prediction and every requested metric is scored with
+no retryable failure left; `incomplete` (exit 1) says what a rerun will retry."""
 
 from __future__ import annotations
 
@@ -18,10 +23,22 @@ from eval_mm.core.scoring import ScoreContext, Scorer
 from eval_mm.core.task import Task
 from eval_mm.data import source_for
 from eval_mm.errors import RunFailed, UserError
+from eval_mm.failures import FatalError
 from eval_mm.generate import run_generation
+from eval_mm.identity import digest, gold_digest, input_digest, model_identity, run_identity
+from eval_mm.lock import LOCK_FILE, RunLock
 from eval_mm.registries import scorers_for
-from eval_mm.runcard import CARD_SCHEMA, config_id, harness_info, ids_hash, now, run_dir
-from eval_mm.score import sample_record, score_run
+from eval_mm.runcard import (
+    CARD_SCHEMA,
+    config_id,
+    harness_info,
+    ids_hash,
+    invocation,
+    now,
+    read_card,
+    run_dir,
+)
+from eval_mm.score import MetricOutcome, sample_record, score_run
 from eval_mm.store import (
     CARD,
     IMAGES_DIR,
@@ -31,21 +48,7 @@ from eval_mm.store import (
     atomic_write_json,
     atomic_write_jsonl,
     prediction_health,
-    read_json,
     read_samples_checked,
-)
-
-# Model settings that change speed or placement, not outputs: a resume may change them.
-THROUGHPUT_SETTINGS = frozenset(
-    {
-        "batch_size",
-        "micro_batch_size",
-        "device",
-        "device_map",
-        "workers",
-        "transformers",
-        "dtype_loaded",
-    }
 )
 
 
@@ -61,7 +64,6 @@ class RunOptions:
     overwrite: bool = False
     max_error_share: float = 0.1
     save_images: bool = True
-    metrics: list[str] | None = None
     seed: int = 0
     progress: bool = True
     num_shards: int = 1
@@ -73,6 +75,9 @@ class RunOptions:
 class RunResult:
     run_dir: Path
     summary: dict[str, Any]
+    status: str = "complete"
+    problems: list[str] = field(default_factory=list)
+    outcomes: dict[str, MetricOutcome] = field(default_factory=dict)
 
 
 def _hash_rank(sample_id: str, seed: int) -> str:
@@ -125,31 +130,6 @@ def generation_config(task: Task, opts: RunOptions) -> GenerationConfig:
     return base.updated(**opts.generation_overrides)
 
 
-def identity(
-    task: Task, model: Model, gen: GenerationConfig, opts: RunOptions, ids: list[str]
-) -> dict[str, Any]:
-    """Everything that changes predictions: one run folder per distinct identity."""
-    mcard = model.card()
-    return {
-        "task": task.id,
-        "task_version": task.version,
-        "prompt_variant": task.prompt_variant,
-        "prompt_hash": task.prompt_hash(),
-        "task_options": task.opts.options,
-        "dataset": task.dataset.to_json() if task.dataset else None,
-        "data_path": task.opts.data_path,
-        "model": model.model_id,
-        "model_revision": mcard.get("revision"),
-        # dtype, prompt format, ...: each its own folder; throughput settings are not
-        "model_settings": {
-            k: v for k, v in (mcard.get("settings") or {}).items() if k not in THROUGHPUT_SETTINGS
-        },
-        "generation": gen.to_json(),
-        "sample_ids": ids_hash(ids),
-        "shard": [opts.shard_index, opts.num_shards] if opts.num_shards > 1 else None,
-    }
-
-
 def _save_images(folder: Path, index: dict[str, int], batch: Sequence[Sample]) -> None:
     for sample in batch:
         for k, img in enumerate(sample.images):
@@ -162,7 +142,36 @@ def _save_images(folder: Path, index: dict[str, int], batch: Sequence[Sample]) -
                 tmp.replace(path)
 
 
-def evaluate(task: Task, model: Model, opts: RunOptions, ctx: ScoreContext) -> RunResult:
+def _image_paths(index: int, sample: Sample) -> list[str]:
+    return [f"{IMAGES_DIR}/{index:06d}_{k}.png" for k in range(len(sample.images))]
+
+
+def _clear(folder: Path) -> None:
+    """`--overwrite`: empty the folder whose lock this process holds."""
+    for child in folder.iterdir():
+        if child.name == LOCK_FILE:
+            continue
+        if child.is_dir():
+            shutil.rmtree(child)
+        else:
+            child.unlink()
+
+
+def _donors(folder: Path) -> list[Path]:
+    """Other run folders of the same model and task, whose predictions may be reused."""
+    return sorted(p for p in folder.parent.iterdir() if p.is_dir() and p != folder)
+
+
+def evaluate(
+    task: Task,
+    model: Model,
+    opts: RunOptions,
+    ctx: ScoreContext,
+    scorers: Sequence[Scorer] | None = None,
+    skipped: Sequence[str] = (),
+) -> RunResult:
+    """Generate and score `task` with `model`. `scorers` defaults to the task's metrics;
+    `skipped` names requested metrics left out (`--no-judge`), recorded in the card."""
     t_start = time.perf_counter()
     samples = select_samples(list(task.samples(source_for(task))), opts)
     if not samples:
@@ -170,89 +179,199 @@ def evaluate(task: Task, model: Model, opts: RunOptions, ctx: ScoreContext) -> R
     gen = generation_config(task, opts)
     # A model run with its recommended decoding (`generation=recommended`) records what it used.
     gen = gen.with_overrides(model.card().get("generation_overrides") or {})
-    ids = [s.id for s in samples]
-    ident = identity(task, model, gen, opts, ids)
+    golds = {s.id: gold_digest(s) for s in samples}
+    inputs = {s.id: input_digest(s, model, golds[s.id]) for s in samples}
+    made_by_identity = model_identity(model, gen)
+    made_by = digest(made_by_identity)
+    shard = (opts.shard_index, opts.num_shards) if opts.num_shards > 1 else None
+    ident = run_identity(task, made_by_identity, samples, inputs, golds, shard)
     folder = run_dir(opts.results_dir, model.model_id, task.id, ident)
-    if opts.overwrite and folder.exists():
-        shutil.rmtree(folder)
-    folder.mkdir(parents=True, exist_ok=True)
-    scorers = scorers_for(task, opts.metrics)
+    scorers = list(scorers) if scorers is not None else scorers_for(task)
+    with RunLock(folder):
+        if opts.overwrite:
+            _clear(folder)
+        card = read_card(folder)
+        index = {s.id: i for i, s in enumerate(samples)}
+        if not (folder / SAMPLES).exists():
+            records = [
+                sample_record(s, _image_paths(index[s.id], s) if opts.save_images else [])
+                for s in samples
+            ]
+            atomic_write_jsonl(folder / SAMPLES, records)
+        else:
+            read_samples_checked(folder)  # a damaged one fails now, not after generation
+        card |= {
+            "schema": CARD_SCHEMA,
+            "config_id": config_id(ident),
+            "identity": ident,
+            "made_by": made_by,
+            "status": "running",
+            "created": card.get("created", now()),
+            "updated": now(),
+            "harness": harness_info(),
+            "task": task.card(),
+            "model": model.card(),
+            "generation": gen.to_json(),
+            "generation_profile": opts.profile,
+            "selection": {
+                "limit": opts.limit,
+                "limit_seed": opts.limit_seed,
+                "sample_ids_given": opts.sample_ids is not None,
+                "sample_ids_sha256": ids_hash([s.id for s in samples]),
+                "num_shards": opts.num_shards,
+                "shard_index": opts.shard_index,
+            },
+            "seeds": {"bootstrap": opts.seed, "generation": gen.seed, "limit": opts.limit_seed},
+            "batch_size": opts.batch_size or model.batch_size,
+            "skipped_metrics": list(skipped),
+            "max_error_share": opts.max_error_share,
+        }
+        card.pop("runs_before", None)
+        _start(card, "run")
+        atomic_write_json(folder / CARD, card)
 
-    card_path = folder / CARD
-    previous = read_json(card_path) if card_path.exists() else {}
-    index = {s.id: i for i, s in enumerate(samples)}
-    if not (folder / SAMPLES).exists():
-        records = [
-            sample_record(
-                s,
-                [f"{IMAGES_DIR}/{index[s.id]:06d}_{k}.png" for k in range(len(s.images))]
+        images_dir = folder / IMAGES_DIR
+        if opts.save_images:
+            images_dir.mkdir(exist_ok=True)
+        try:
+            gen_stats = run_generation(
+                model,
+                samples,
+                folder,
+                gen,
+                opts.batch_size or model.batch_size,
+                made_by,
+                inputs,
+                donors=_donors(folder),
+                on_batch=(lambda b: _save_images(images_dir, index, b))
                 if opts.save_images
-                else [],
+                else None,
+                progress=opts.progress,
             )
-            for s in samples
-        ]
-        atomic_write_jsonl(folder / SAMPLES, records)
-    else:
-        read_samples_checked(folder)  # a damaged one fails now, not after generation
-    # Start from the previous card so that what scorers recorded (judge settings) survives a
-    # resume in which every score is already stored.
-    card: dict[str, Any] = dict(previous)
-    card |= {
-        "schema": CARD_SCHEMA,
-        "config_id": config_id(ident),
-        "status": "running",
-        "created": previous.get("created", now()),
-        "updated": now(),
-        "harness": harness_info(),
-        "task": task.card(),
-        "model": model.card(),
-        "generation": gen.to_json(),
-        "generation_profile": opts.profile,
-        "selection": {
-            "limit": opts.limit,
-            "limit_seed": opts.limit_seed,
-            "sample_ids_given": opts.sample_ids is not None,
-            "sample_ids_sha256": ids_hash(ids),
-            "num_shards": opts.num_shards,
-            "shard_index": opts.shard_index,
-        },
-        "seeds": {"bootstrap": opts.seed, "generation": gen.seed, "limit": opts.limit_seed},
-        "batch_size": opts.batch_size or model.batch_size,
-        "runs_before": previous.get("runs_before", 0) + (1 if previous else 0),
-    }
-    atomic_write_json(card_path, card)
+            card["counts"] = {
+                k: gen_stats[k]
+                for k in (
+                    "samples",
+                    "resumed",
+                    "reused_from_other_runs",
+                    "generated_now",
+                    "retried",
+                    "errors",
+                    "transient_errors",
+                    "missing",
+                )
+            }
+            card["timings"] = {"generate_s": gen_stats["seconds"]}
+            result = RunResult(folder, {})
+            if not opts.skip_scoring:
+                result = rescore(folder, task, scorers, ctx, card, opts.progress)
+            outcomes = result.outcomes
+        except FatalError as exc:
+            _finish(folder, card, "stopped", [str(exc)], {"command": "run"})
+            raise
+        status, problems = run_status(card["counts"], outcomes, opts, opts.skip_scoring)
+        card["timings"]["total_s"] = round(time.perf_counter() - t_start, 3)
+        _finish(folder, card, status, problems, {"command": "run", **_activity(card, outcomes)})
+    result.status, result.problems = status, problems
+    return result
 
-    images_dir = folder / IMAGES_DIR
-    if opts.save_images:
-        images_dir.mkdir(exist_ok=True)
-    gen_stats = run_generation(
-        model,
-        samples,
-        folder,
-        gen,
-        opts.batch_size or model.batch_size,
-        on_batch=(lambda b: _save_images(images_dir, index, b)) if opts.save_images else None,
-        progress=opts.progress,
-    )
-    card["counts"] = {k: gen_stats[k] for k in ("samples", "resumed", "generated_now", "errors")}
-    card["timings"] = {"generate_s": gen_stats["seconds"]}
-    error_share = gen_stats["errors"] / max(1, gen_stats["samples"])
-    failed = error_share > opts.max_error_share
-    summary: dict[str, Any] = {}
-    if not opts.skip_scoring:
-        result = rescore(folder, task, scorers, ctx, card, opts.progress)
-        summary = result.summary
-    card["status"] = "failed" if failed else "complete"
-    card["timings"]["total_s"] = round(time.perf_counter() - t_start, 3)
+
+def score_stored(
+    folder: Path,
+    task: Task,
+    scorers: Sequence[Scorer],
+    ctx: ScoreContext,
+    progress: bool = True,
+    rescore_all: bool = False,
+) -> RunResult:
+    """`eval-mm score`: score a run's stored predictions and update its status and history."""
+    with RunLock(folder):
+        card = read_card(folder, required=True)
+        _start(card, "score")
+        atomic_write_json(folder / CARD, card)
+        try:
+            result = rescore(folder, task, scorers, ctx, card, progress, rescore_all)
+        except FatalError as exc:
+            _finish(folder, card, "stopped", [str(exc)], {"command": "score"})
+            raise
+        opts = RunOptions(max_error_share=float(card.get("max_error_share", 0.1)))
+        status, problems = run_status(card.get("counts") or {}, result.outcomes, opts)
+        what = {"command": "score", "rescore": rescore_all, **_activity({}, result.outcomes)}
+        _finish(folder, card, status, problems, what)
+    result.status, result.problems = status, problems
+    return result
+
+
+def _activity(card: dict[str, Any], outcomes: dict[str, MetricOutcome]) -> dict[str, Any]:
+    counts = card.get("counts") or {}
+    return {
+        "generated": counts.get("generated_now", 0),
+        "reused_predictions": counts.get("reused_from_other_runs", 0),
+        "retried_predictions": counts.get("retried", 0),
+        "scored": {
+            m: {"fingerprint": o.fingerprint, "scored_now": o.scored_now, "reused": o.reused,
+                "retry": o.retry}
+            for m, o in outcomes.items()
+        },
+    }
+
+
+def _start(card: dict[str, Any], command: str) -> None:
+    """Open this invocation's entry in the card's history; one left `running` by a process
+    that died is marked `interrupted`."""
+    history = [
+        {**e, "status": "interrupted"} if e.get("status") == "running" else e
+        for e in card.get("invocations", [])
+    ]
+    card["invocations"] = [*history, invocation("running", {"command": command})]
+
+
+def _finish(
+    folder: Path, card: dict[str, Any], status: str, problems: list[str], what: dict[str, Any]
+) -> None:
+    """Write the card's final status and close this invocation's entry in its history."""
+    card["status"] = status
+    card["problems"] = problems
     card["updated"] = now()
-    atomic_write_json(card_path, card)
-    if failed:
-        raise RunFailed(
-            f"{task.id}: {gen_stats['errors']} of {gen_stats['samples']} samples failed "
-            f"({error_share:.1%} > --max-error-share {opts.max_error_share:.1%}); "
-            f"see {folder / 'predictions.jsonl'}"
+    history = list(card.get("invocations") or [])
+    if not history or history[-1].get("status") != "running":
+        history.append(invocation("running", {}))
+    history[-1] = {**history[-1], **what, "status": status, "finished": now()}
+    card["invocations"] = history
+    atomic_write_json(folder / CARD, card)
+
+
+def run_status(
+    counts: dict[str, Any],
+    outcomes: dict[str, MetricOutcome],
+    opts: RunOptions,
+    generate_only: bool = False,
+) -> tuple[str, list[str]]:
+    """complete | incomplete | failed | generated, and what is wrong when not complete."""
+    problems: list[str] = []
+    if counts.get("missing"):
+        problems.append(f"{counts['missing']} samples have no prediction")
+    if counts.get("transient_errors"):
+        problems.append(
+            f"{counts['transient_errors']} samples failed for transient reasons "
+            "(rerun retries them)"
         )
-    return RunResult(folder, summary)
+    for metric, o in outcomes.items():
+        if o.retry:
+            problems.append(
+                f"{metric}: {o.retry} items have judge runs that failed for transient reasons "
+                "(rerun retries them)"
+            )
+    n = max(1, int(counts.get("samples") or 0))
+    permanent = int(counts.get("errors") or 0) - int(counts.get("transient_errors") or 0)
+    if problems:
+        return "incomplete", problems
+    if permanent / n > opts.max_error_share:
+        return "failed", [
+            f"{permanent} of {n} samples failed ({permanent / n:.1%} > --max-error-share "
+            f"{opts.max_error_share:.1%})"
+        ]
+    return ("generated" if generate_only else "complete"), []
 
 
 def rescore(
@@ -264,46 +383,70 @@ def rescore(
     progress: bool = True,
     rescore_all: bool = False,
 ) -> RunResult:
-    """Score stored predictions (no generation) and rewrite the summary and card."""
-    card = card if card is not None else read_json(folder / CARD)
-    ctx.run_dir = folder
-    t0 = time.perf_counter()
-    summaries, timings = score_run(folder, scorers, ctx, task.breakdown_keys, rescore_all, progress)
+    """Score stored predictions (no generation) and rewrite the summary and card. The summary
+    is written only after every metric is scored, in one atomic replace."""
+    with RunLock(folder):
+        card = card if card is not None else read_card(folder, required=True)
+        # Lines lost from predictions.jsonl since the run (torn, corrupt, deleted) are counted
+        # now: the status and the summary say how many samples no metric covers.
+        card.setdefault("counts", {})["missing"] = prediction_health(folder).missing
+        ctx.run_dir = folder
+        t0 = time.perf_counter()
+        outcomes, state = score_run(
+            folder, scorers, ctx, task.breakdown_keys, rescore_all, progress
+        )
+        summary = _summary(folder, task, card, outcomes, state)
+        scorer_cards = {c.get("fingerprint_id", c["id"]): c for c in card.get("scorers", [])}
+        scorer_cards.update({o.fingerprint: {**o.scorer, "fingerprint_id": o.fingerprint}
+                             for o in outcomes.values()})
+        card["scorers"] = list(scorer_cards.values())
+        card.setdefault("timings", {})["score_s"] = round(time.perf_counter() - t0, 3)
+        card["timings"]["score_per_metric_s"] = {m: o.seconds for m, o in outcomes.items()}
+        if ctx.card:
+            _merge_into(card, ctx.card)  # e.g. judge prompts of earlier-scored metrics are kept
+            ctx.card.clear()  # invocation-wide context: never carry one task's record into the next
+        atomic_write_json(folder / SUMMARY, summary)
+        atomic_write_json(folder / CARD, card)
+    return RunResult(folder, summary, outcomes=outcomes)
+
+
+def _summary(
+    folder: Path,
+    task: Task,
+    card: dict[str, Any],
+    outcomes: dict[str, MetricOutcome],
+    state: str,
+) -> dict[str, Any]:
+    """summary.json: the numbers of this invocation's fingerprints, plus those of earlier
+    invocations made from the same predictions and golds (`inputs`); never a stale one."""
     try:
-        old_summary = read_json(folder / SUMMARY) if (folder / SUMMARY).exists() else {}
+        old = read_card(folder, SUMMARY)
     except CorruptResult:  # scoring is what rebuilds it
-        note = f"note: {folder / SUMMARY} was unreadable; rebuilt from the stored scores"
-        print(note, file=sys.stderr)
-        old_summary = {}
-    metrics: dict[str, Any] = dict(old_summary.get("metrics", {}))  # adding a metric keeps others
-    metrics.update({k: v.to_json() for k, v in summaries.items()})
-    scorer_cards = {c["id"]: c for c in card.get("scorers", [])}
-    scorer_cards.update({s.id: s.card() for s in scorers})
-    card["scorers"] = list(scorer_cards.values())
-    card.setdefault("timings", {})["score_s"] = round(time.perf_counter() - t0, 3)
-    card["timings"]["score_per_metric_s"] = timings
-    if ctx.card:
-        _merge_into(card, ctx.card)  # e.g. judge prompts of earlier-scored metrics are kept
-        ctx.card.clear()  # invocation-wide context: never carry one task's record into the next
-    summary = {
+        print(f"note: {folder / SUMMARY} was unreadable; rebuilt now", file=sys.stderr)
+        old = {}
+    by_fp: dict[str, dict[str, Any]] = dict(old.get("by_fingerprint") or {})
+    metrics = {
+        m: v for m, v in (old.get("metrics") or {}).items() if v.get("inputs") == state
+    }
+    scorers = dict(old.get("scorers") or {})
+    for m, o in outcomes.items():
+        entry = {**o.summary.to_json(), "fingerprint": o.fingerprint, "inputs": state}
+        metrics[m] = entry
+        by_fp.setdefault(m, {})[o.fingerprint] = entry
+        scorers[o.fingerprint] = o.scorer["fingerprint"]
+    return {
         "task": task.id,
         "task_version": task.version,
         "model": card["model"]["id"],
         "config_id": card["config_id"],
         "primary_metric": task.primary_metric or (task.metrics[0] if task.metrics else None),
         "breakdown_keys": list(task.breakdown_keys),
-        "counts": {**card.get("counts", {}), **_missing(folder)},
+        "counts": card.get("counts", {}),
+        "inputs": state,
         "metrics": metrics,
+        "by_fingerprint": by_fp,
+        "scorers": scorers,
     }
-    atomic_write_json(folder / SUMMARY, summary)
-    atomic_write_json(folder / CARD, card)
-    return RunResult(folder, summary)
-
-
-def _missing(folder: Path) -> dict[str, int]:
-    """Samples without a prediction (lost lines): counted, never silently left out."""
-    missing = prediction_health(folder).missing
-    return {"missing_predictions": missing} if missing else {}
 
 
 def _merge_into(target: dict[str, Any], new: dict[str, Any]) -> None:

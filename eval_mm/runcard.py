@@ -14,9 +14,10 @@ from pathlib import Path
 from typing import Any
 
 import eval_mm
+from eval_mm.errors import UserError
 from eval_mm.redact import redact_argv
 from eval_mm.registries import loaded_plugins
-from eval_mm.store import contained, slugify
+from eval_mm.store import CARD, CorruptResult, contained, read_json, slugify
 
 CARD_SCHEMA = 1
 
@@ -66,6 +67,41 @@ def config_id(identity: dict[str, Any]) -> str:
 
 def run_dir(results: Path, model_id: str, task_id: str, identity: dict[str, Any]) -> Path:
     return contained(results, slugify(model_id), slugify(task_id), config_id(identity))
+
+
+def read_card(folder: Path, name: str = CARD, required: bool = False) -> dict[str, Any]:
+    """A run folder's JSON file (run.json by default) as a dict; {} when absent unless
+    `required`. A damaged file is the user's to restore, not a traceback."""
+    path = folder / name
+    if not path.is_file():
+        if required:
+            raise UserError(f"{folder} is not a run folder (no {name})")
+        return {}
+    try:
+        data = read_json(path)
+    except CorruptResult:
+        raise  # already names the file and what to do
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise UserError(
+            f"{path} is damaged ({type(exc).__name__}); restore it from a backup, or rerun "
+            "with --overwrite to start this run again"
+        ) from None
+    if not isinstance(data, dict):
+        raise UserError(f"{path} does not hold a JSON object; restore it or rerun with --overwrite")
+    return data
+
+
+def invocation(status: str, what: dict[str, Any]) -> dict[str, Any]:
+    """One entry of the card's append-only history of invocations."""
+    h = harness_info()
+    return {
+        "time": now(),
+        "harness_version": h["version"],
+        "git_commit": h["git_commit"],
+        "argv": h["argv"],
+        **what,
+        "status": status,
+    }
 
 
 def harness_info() -> dict[str, Any]:

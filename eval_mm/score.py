@@ -1,9 +1,16 @@
-"""Scoring phase: re-runnable on saved predictions; each metric keeps its own file."""
+"""Scoring phase: re-runnable on saved predictions.
+
+Each scorer fingerprint (metric, version, judge, prompt, ...) keeps its own file of records;
+a record says what it scored (the digest of the prediction and the gold) and is reused only
+for the same content under the same fingerprint, and never when it asked to be retried.
+New records are appended as they are computed and the file is compacted atomically at the
+end, so a kill at any moment leaves every earlier record readable."""
 
 from __future__ import annotations
 
 import time
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -13,13 +20,13 @@ from eval_mm.core.aggregate import MetricSummary
 from eval_mm.core.sample import Message, Sample, TextPart
 from eval_mm.core.scoring import Score, ScoreContext, Scorer
 from eval_mm.generate import load_predictions
+from eval_mm.identity import digest, gold_digest, score_input_digest
 from eval_mm.store import (
-    SCORES_DIR,
     JsonlAppender,
     atomic_write_jsonl,
-    read_jsonl,
+    iter_jsonl,
     read_samples_checked,
-    slugify,
+    score_path,
 )
 from eval_mm.terminal import cell
 
@@ -68,46 +75,71 @@ def load_samples(run_dir: Path) -> list[Sample]:
     return [sample_from_record(r) for r in read_samples_checked(run_dir)]
 
 
-def score_file(run_dir: Path, scorer: Scorer) -> Path:
-    return run_dir / SCORES_DIR / f"{slugify(scorer.id)}.jsonl"
+def fingerprint_of(scorer: Scorer, ctx: ScoreContext) -> tuple[str, dict[str, Any]]:
+    """The short id of a scorer's fingerprint, and the fingerprint itself."""
+    fp = scorer.fingerprint(ctx)
+    return digest(fp, 12), fp
 
 
-def _to_record(sample_id: str, scorer: Scorer, score: Score) -> dict[str, Any]:
-    return {
+def _to_record(sample_id: str, scorer: Scorer, fp: str, inp: str, score: Score) -> dict[str, Any]:
+    rec: dict[str, Any] = {
         "id": sample_id,
         "metric": scorer.id,
         "version": scorer.version,
+        "fp": fp,
+        "input": inp,
         "value": score.value,
         "reason": score.reason,
         "details": score.details,
     }
+    if score.retry:
+        rec["retry"] = True
+    return rec
 
 
 def _from_record(rec: dict[str, Any]) -> Score:
-    return Score(rec["value"], rec.get("reason"), rec.get("details") or {})
+    return Score(rec["value"], rec.get("reason"), rec.get("details") or {}, bool(rec.get("retry")))
+
+
+@dataclass
+class MetricOutcome:
+    """One metric scored on a run: its summary and what this invocation did."""
+
+    fingerprint: str
+    scorer: dict[str, Any]
+    summary: MetricSummary
+    scored_now: int
+    reused: int
+    retry: int  # records a rerun should retry (transient judge failures)
+    seconds: float
 
 
 def score_metric(
     scorer: Scorer,
+    fp: str,
     samples: Sequence[Sample],
     predictions: dict[str, dict[str, Any]],
+    inputs: dict[str, str],
     run_dir: Path,
     ctx: ScoreContext,
     rescore: bool = False,
     progress: bool = True,
-) -> list[Score]:
-    """Scores of one metric for `samples`, reusing stored ones of the same version."""
-    path = score_file(run_dir, scorer)
-    stored = (
-        {}
-        if rescore
-        else {r["id"]: r for r in read_jsonl(path) if r.get("version") == scorer.version}
-    )
-    # A stored score whose prediction changed since (regenerated) is stale.
-    stored = {i: r for i, r in stored.items() if i in predictions}
-    if rescore or len(stored) != len(read_jsonl(path)):
-        atomic_write_jsonl(path, list(stored.values()))
-    todo = [s for s in samples if s.id in predictions and s.id not in stored]
+) -> tuple[list[Score], int]:
+    """Scores of one metric for the samples that have a prediction, reusing stored records
+    of the same fingerprint `fp` and content (`inputs`: the digest of each sample's prediction
+    and gold). Returns the scores and how many were computed."""
+    path = score_path(run_dir, scorer.id, fp)
+    todo_samples = [s for s in samples if s.id in predictions]
+    on_disk = [r for r in iter_jsonl(path) if "id" in r]
+    stored: dict[str, dict[str, Any]] = {}
+    if not rescore:
+        for r in on_disk:  # the last record of an id wins; one asking for a retry is redone
+            if r["id"] in inputs and r.get("input") == inputs[r["id"]]:
+                if r.get("retry"):
+                    stored.pop(r["id"], None)
+                else:
+                    stored[r["id"]] = r
+    todo = [s for s in todo_samples if s.id not in stored]
     with (
         JsonlAppender(path) as out,
         tqdm(
@@ -121,24 +153,32 @@ def score_metric(
         for start in range(0, len(todo), CHUNK):
             chunk = todo[start : start + CHUNK]
             ok = [s for s in chunk if predictions[s.id].get("error") is None]
-            scores = dict(
-                zip(
-                    [s.id for s in ok],
-                    scorer.score(ok, [predictions[s.id]["output"] or "" for s in ok], ctx)
-                    if ok
-                    else [],
-                )
-            )
+            outputs = [predictions[s.id].get("output") or "" for s in ok]
+            scores = dict(zip([s.id for s in ok], scorer.score(ok, outputs, ctx) if ok else []))
             records = []
             for s in chunk:
                 sc = scores.get(s.id) or Score.unscored(
                     "generation_error", error=predictions[s.id].get("error")
                 )
-                records.append(_to_record(s.id, scorer, sc))
+                records.append(_to_record(s.id, scorer, fp, inputs[s.id], sc))
                 stored[s.id] = records[-1]
             out.write_many(records)
             bar.update(len(chunk))
-    return [_from_record(stored[s.id]) for s in samples if s.id in stored]
+    final = [stored[s.id] for s in todo_samples]
+    if len(on_disk) + len(todo) != len(final):  # superseded or stale records: compact
+        atomic_write_jsonl(path, final)
+    return [_from_record(r) for r in final], len(todo)
+
+
+def score_inputs(
+    samples: Sequence[Sample], predictions: dict[str, dict[str, Any]]
+) -> dict[str, str]:
+    """The digest of each (prediction, gold) pair, by sample id, in sample order."""
+    return {
+        s.id: score_input_digest(predictions[s.id], gold_digest(s))
+        for s in samples
+        if s.id in predictions
+    }
 
 
 def score_run(
@@ -148,16 +188,28 @@ def score_run(
     breakdown_keys: Sequence[str],
     rescore: bool = False,
     progress: bool = True,
-) -> tuple[dict[str, MetricSummary], dict[str, Any]]:
-    """Score every metric on the stored predictions of a run; return summaries and timings."""
+) -> tuple[dict[str, MetricOutcome], str]:
+    """Score every metric on the stored predictions of a run; also return the digest of the
+    (prediction, gold) pairs scored (`predictions_state`)."""
     samples = load_samples(run_dir)
     predictions = load_predictions(run_dir)
-    summaries: dict[str, MetricSummary] = {}
-    timings: dict[str, float] = {}
+    scored_samples = [s for s in samples if s.id in predictions]
+    inputs = score_inputs(samples, predictions)
+    outcomes: dict[str, MetricOutcome] = {}
     for scorer in scorers:
         t0 = time.perf_counter()
-        scores = score_metric(scorer, samples, predictions, run_dir, ctx, rescore, progress)
-        scored_samples = [s for s in samples if s.id in predictions]
-        summaries[scorer.id] = scorer.aggregate(scored_samples, scores, breakdown_keys, ctx.seed)
-        timings[scorer.id] = round(time.perf_counter() - t0, 3)
-    return summaries, timings
+        fp, fingerprint = fingerprint_of(scorer, ctx)
+        scores, now = score_metric(
+            scorer, fp, samples, predictions, inputs, run_dir, ctx, rescore, progress
+        )
+        summary = scorer.aggregate(scored_samples, scores, breakdown_keys, ctx.seed)
+        outcomes[scorer.id] = MetricOutcome(
+            fingerprint=fp,
+            scorer={**scorer.card(), "fingerprint": fingerprint},
+            summary=summary,
+            scored_now=now,
+            reused=len(scores) - now,
+            retry=sum(1 for s in scores if s.retry),
+            seconds=round(time.perf_counter() - t0, 3),
+        )
+    return outcomes, digest(list(inputs.items()))  # summaries from other inputs are stale

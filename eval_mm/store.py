@@ -7,8 +7,12 @@ Layout of one run (one model x task x run configuration):
         samples.jsonl            inputs as text: id, prompt, references, metadata, image files
         images/                  the sample images (optional)
         predictions.jsonl        one line per sample, appended as generated
-        scores/<metric>.jsonl    per-sample scores, one file per metric
+        scores/<metric>/<fp>.jsonl  per-sample scores, one file per scorer fingerprint
         summary.json             aggregated metrics with CIs and counts
+        .lock                    who writes the folder now (see eval_mm.lock)
+
+Several fingerprints of one metric (two judges, say) live side by side; summary.json names
+the fingerprint of each number it reports (`metrics[m]["fingerprint"]`).
 
 Everything written goes through `eval_mm.redact.redact` (no secret reaches a file) and is
 created with the process's umask (0644 by default), like any other file the user makes.
@@ -22,7 +26,7 @@ import os
 import re
 import tempfile
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -126,10 +130,11 @@ class CorruptResult(UserError, ValueError):
 
 def repair_hint(path: Path) -> str:
     """What to do about a damaged result file, by its role in the run folder."""
-    run = path.parent.parent if path.parent.name == SCORES_DIR else path.parent
+    scores = next((p for p in path.parents if p.name == SCORES_DIR), None)
+    run = scores.parent if scores is not None else path.parent
     if path.name == SUMMARY:
         return f"rebuild it with `eval-mm score {run}`"
-    if path.parent.name == SCORES_DIR:
+    if scores is not None:
         return f"delete it and run `eval-mm score {run}` to score that metric again"
     return (
         f"restore it from a backup, or rerun the `eval-mm run` command with --overwrite to "
@@ -210,6 +215,22 @@ def read_jsonl_checked(path: Path, key: str | None = "id") -> JsonlRead:
                 seen.add(rec[key])
             out.records.append(rec)
     return out
+
+
+def iter_jsonl(path: Path) -> Iterator[dict[str, Any]]:
+    """The complete records of a JSONL file, one at a time; torn and corrupt lines skipped."""
+    if not path.exists():
+        return
+    with open(path, "rb") as f:
+        for raw in f:
+            if not raw.endswith(b"\n"):
+                return  # torn write: the process died mid-line
+            try:
+                rec = json.loads(raw.decode("utf-8")) if raw.strip() else None
+            except (UnicodeDecodeError, json.JSONDecodeError):
+                continue
+            if isinstance(rec, dict):
+                yield rec
 
 
 def read_jsonl(path: Path) -> list[dict[str, Any]]:
@@ -302,6 +323,49 @@ def _truncate_torn_tail(path: Path) -> None:
         f.seek(0)
         cut = f.read().rfind(b"\n") + 1
         f.truncate(cut)
+
+
+def score_path(run_dir: Path, metric: str, fingerprint: str) -> Path:
+    return run_dir / SCORES_DIR / slugify(metric) / f"{fingerprint}.jsonl"
+
+
+def active_fingerprint(run_dir: Path, metric: str) -> str | None:
+    """The fingerprint whose scores the run's summary reports for `metric`."""
+    path = run_dir / SUMMARY
+    if not path.is_file():
+        return None
+    try:
+        entry = (read_json(path).get("metrics") or {}).get(metric) or {}
+    except (OSError, ValueError):
+        return None
+    fp = entry.get("fingerprint")
+    return fp if isinstance(fp, str) else None
+
+
+def read_scores(
+    run_dir: Path, metric: str, fingerprint: str | None = None
+) -> dict[str, dict[str, Any]]:
+    """Score records by sample id (the last record of an id wins) of one fingerprint,
+    by default the one the summary reports. A folder written before scores were kept per
+    fingerprint has one `scores/<metric>.jsonl`, read when no fingerprint is named."""
+    fp = fingerprint or active_fingerprint(run_dir, metric)
+    if fp is not None:
+        path = score_path(run_dir, metric, fp)
+    elif fingerprint is None:
+        path = run_dir / SCORES_DIR / f"{slugify(metric)}.jsonl"
+    else:
+        return {}
+    return {str(r["id"]): r for r in iter_jsonl(path) if "id" in r}
+
+
+def reported_scores(run_dir: Path) -> dict[str, dict[str, dict[str, Any]]]:
+    """metric -> score records by sample id, for every metric the summary reports."""
+    try:
+        metrics = list(read_json(run_dir / SUMMARY).get("metrics") or {})
+    except (OSError, ValueError):
+        metrics = []
+    legacy = [p.stem for p in (run_dir / SCORES_DIR).glob("*.jsonl")]
+    return {m: read_scores(run_dir, m) for m in dict.fromkeys([*metrics, *legacy])}
 
 
 def find_runs(root: Path) -> list[Path]:

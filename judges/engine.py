@@ -17,6 +17,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
 
+from eval_mm.failures import FatalError, classify, fatal_error
 from eval_mm.judges.cache import JudgeCache
 from eval_mm.judges.ledger import Ledger
 from eval_mm.judges.pacing import Pacer, retry_after_seconds
@@ -50,6 +51,7 @@ class JudgeReply:
     finish_reasons: list[str | None] = field(default_factory=list)
     attempts: int = 0
     error: str | None = None
+    error_kind: str | None = None  # transient (a rerun asks again) | permanent
     cached: bool = False
     cost_usd: float | None = None
     batch: dict[str, Any] | None = None
@@ -87,6 +89,7 @@ class JudgeEngine:
         self._sem: asyncio.Semaphore | None = None
         self._pacer: Pacer | None = None
         self._closed = False
+        self._fatal: FatalError | None = None
 
     # ---- plumbing ----------------------------------------------------------------
     def ledger_for(self, run_dir: Path | None) -> Ledger:
@@ -223,10 +226,14 @@ class JudgeEngine:
         assert self._sem is not None and self._pacer is not None
         error = "not sent"
         for attempt in range(1, s.max_attempts + 1):
+            if self._fatal is not None:  # another request found a fatal error: send no more
+                raise self._fatal
             wait: float | None = None
             await self._pacer.acquire()
             try:
                 async with self._sem:
+                    if self._fatal is not None:
+                        raise self._fatal
                     # httpx enforces the per-request timeout (connect, read, write, pool)
                     raw = await self._client.chat.completions.with_raw_response.create(
                         **self._params(req), timeout=s.timeout_s
@@ -243,9 +250,15 @@ class JudgeEngine:
                 wait = retry_after_seconds(headers)
                 if status == 429 and wait is not None:
                     self._pacer.pause(wait)  # every request waits, not only this one
-                if status != 429 and status != 408 and status < 500:
+                kind = classify(exc)
+                if kind == "fatal":
+                    self._fatal = fatal_error(exc, f"judge {s.model}")
+                    raise self._fatal from None
+                if kind == "permanent":
                     self.record_failure(ledger)
-                    return JudgeReply("judge_error", attempts=attempt, error=error)
+                    return JudgeReply(
+                        "judge_error", attempts=attempt, error=error, error_kind="permanent"
+                    )
             except openai.APITimeoutError as exc:
                 error = f"timeout after {s.timeout_s}s ({type(exc).__name__})"
             except (
@@ -265,7 +278,9 @@ class JudgeEngine:
             if attempt < s.max_attempts:
                 delay = self._backoff(attempt) if wait is None else wait * random.uniform(1.0, 1.1)
                 await asyncio.sleep(delay)
-        return JudgeReply("judge_error", attempts=s.max_attempts, error=error)
+        return JudgeReply(
+            "judge_error", attempts=s.max_attempts, error=error, error_kind="transient"
+        )
 
     @staticmethod
     def _to_reply(completion: Any, attempt: int) -> JudgeReply:

@@ -55,6 +55,21 @@ class JudgeScorer(Scorer):
     def engine(self, ctx: ScoreContext) -> JudgeEngine:
         return engine_for(ctx.resources, ctx.options.get("judge"))
 
+    def fingerprint(self, ctx: ScoreContext) -> dict[str, Any]:
+        """The metric's own fingerprint plus the judge that answers and the prompt it reads."""
+        settings = JudgeSettings.from_options(ctx.options.get("judge"))
+        prompt = self.prompt(ctx)
+        return {
+            **super().fingerprint(ctx),
+            "variant": self.variant,
+            "judge": settings.fingerprint(),
+            "prompt": {
+                "version": prompt.version,
+                "system_sha256": prompt.sha256_system,
+                "user_sha256": prompt.sha256_user,
+            },
+        }
+
     # ---- what each family supplies ---------------------------------------------------
     def values(self, sample: Sample, output: str) -> dict[str, str]:
         raise NotImplementedError
@@ -177,6 +192,7 @@ class JudgeScorer(Scorer):
                     "status": reply.status,
                     "attempts": reply.attempts,
                     "error": reply.error,
+                    "error_kind": reply.error_kind,
                     "cached": reply.cached,
                     "model": reply.model,
                     "response_id": reply.response_id,
@@ -245,14 +261,19 @@ class JudgeScorer(Scorer):
             "mode": engine.settings.mode,
             "runs": runs,
         }
+        # A run lost to a timeout or a server error is asked again by the next invocation
+        # (its successful runs come from the cache): the item is stored but not final.
+        retry = any(
+            r["status"] == "judge_error" and r.get("error_kind") == "transient" for r in runs
+        )
         valid = [r["parsed"] for r in runs if r["parsed"] is not None]
         if not valid:
             reasons = Counter(r["status"] for r in runs)
-            return Score(None, reasons.most_common(1)[0][0], details)
+            return Score(None, reasons.most_common(1)[0][0], details, retry)
         value = self.item_value(valid)
         details["spread"] = _std([self.item_value([p]) for p in valid])
         details["valid_runs"] = len(valid)
-        return Score(value, None, details)
+        return Score(value, None, details, retry)
 
     def _record(self, engine: JudgeEngine, prompt: JudgePrompt, ctx: ScoreContext) -> None:
         ledger = engine.ledger_for(ctx.run_dir)

@@ -122,6 +122,23 @@ class JudgeSettings:
             "set it, or pass --no-judge to skip judge metrics"
         )
 
+    def fingerprint(self) -> dict[str, Any]:
+        """What changes the judge's replies: model, endpoint, runs and sampling, re-ask
+        policy. Speed settings (concurrency, timeouts, attempts, batch mode, cache) are not
+        in it: a rerun may change them and keep every stored score."""
+        return {
+            "model": self.model,
+            "provider": self.provider,
+            "endpoint": self.host or "api.openai.com",
+            "azure_api_version": self.api_version,
+            "runs": self.runs,
+            "mode": self.mode,
+            "seeds": self.seeds,
+            "temperature": self.temperature,
+            "max_tokens": self.max_tokens,
+            "reask": self.reask,
+        }
+
     def card(self) -> dict[str, Any]:
         return {
             "model": self.model,

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from eval_mm.store import PREDICTIONS, SAMPLES, SCORES_DIR, contained, read_jsonl
+from eval_mm.store import PREDICTIONS, SAMPLES, contained, read_jsonl, reported_scores
 
 
 @dataclass
@@ -75,12 +75,10 @@ def load_samples(run_dir: Path) -> tuple[list[SampleView], list[str]]:
             images=_image_paths(run_dir, list(rec.get("images") or [])),
             metadata=dict(rec.get("metadata") or {}),
         )
-    scores_dir = run_dir / SCORES_DIR
-    for path in sorted(scores_dir.glob("*.jsonl")) if scores_dir.is_dir() else []:
-        for rec in read_jsonl(path):
-            sid = str(rec.get("id"))
+    for metric, by_id in reported_scores(run_dir).items():
+        for sid, score in by_id.items():
             if sid in views:
-                views[sid].scores[str(rec.get("metric") or path.stem)] = rec
+                views[sid].scores[str(score.get("metric") or metric)] = score
     return list(views.values()), warnings
 
 

@@ -56,6 +56,11 @@ def add_judge_options(p: argparse.ArgumentParser) -> None:
         "--judge-batch", action="store_true", help="use the OpenAI Batch API (cheaper, slower)"
     )
     g.add_argument("--judge-cache", help="judge cache folder (default ~/.cache/eval-mm/judge)")
+    g.add_argument(
+        "--judge-max-attempts",
+        type=int,
+        help="attempts per judge request before it counts as failed (default 5)",
+    )
 
 
 def judge_options(args: argparse.Namespace) -> dict[str, Any]:
@@ -69,6 +74,7 @@ def judge_options(args: argparse.Namespace) -> dict[str, Any]:
         "prompt",
         "batch",
         "cache",
+        "max_attempts",
     )
     opts = {k: getattr(args, f"judge_{k}", None) for k in keys}
     return {k: v for k, v in opts.items() if v not in (None, False)}
@@ -80,16 +86,18 @@ def score_context(args: argparse.Namespace) -> ScoreContext:
     return ScoreContext(seed=getattr(args, "seed", 0) or 0, options={"judge": judge_options(args)})
 
 
-def select_scorers(task: Task, args: argparse.Namespace) -> list[Scorer]:
+def select_scorers(task: Task, args: argparse.Namespace) -> tuple[list[Scorer], list[str]]:
+    """The scorers to run on `task`, and the requested metrics left out (`--no-judge`)."""
     from eval_mm.registries import scorers_for
 
     metric_ids = (
         [m.strip() for m in args.metrics.split(",")] if getattr(args, "metrics", None) else None
     )
     scorers = scorers_for(task, metric_ids)
+    skipped: list[str] = []
     if getattr(args, "no_judge", False):
         skipped = [s.id for s in scorers if s.kind == "judge"]
         scorers = [s for s in scorers if s.kind != "judge"]
         if skipped:
             print(f"note: --no-judge skips {', '.join(skipped)} on {task.id}", file=sys.stderr)
-    return scorers
+    return scorers, skipped

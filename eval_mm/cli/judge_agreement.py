@@ -10,15 +10,24 @@ import argparse
 import json
 import math
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from eval_mm.cli.common import add_judge_options, score_context
+from eval_mm.core.scoring import Score, ScoreContext, Scorer
+from eval_mm.core.task import TaskOptions
 from eval_mm.errors import UserError
-from eval_mm.store import CARD, SUMMARY, atomic_write_json, find_runs, read_json, read_jsonl
-from eval_mm.terminal import cell, safe
-
-if TYPE_CHECKING:
-    from eval_mm.core.scoring import Score, ScoreContext, Scorer
+from eval_mm.generate import load_predictions
+from eval_mm.registries import METRICS, TASKS
+from eval_mm.score import CHUNK, load_samples
+from eval_mm.store import (
+    CARD,
+    SUMMARY,
+    atomic_write_json,
+    find_runs,
+    read_json,
+    read_scores,
+)
+from eval_mm.terminal import cell
 
 
 def register(sub: Any) -> None:
@@ -55,9 +64,6 @@ def correlations(old: list[float], new: list[float]) -> dict[str, float | None]:
 
 
 def _rejudge(run: Path, scorer: Scorer, ctx: ScoreContext) -> tuple[dict[str, Score], Any]:
-    from eval_mm.generate import load_predictions
-    from eval_mm.score import CHUNK, load_samples
-
     samples = load_samples(run)
     preds = load_predictions(run)
     todo = [s for s in samples if s.id in preds and preds[s.id].get("error") is None]
@@ -71,10 +77,6 @@ def _rejudge(run: Path, scorer: Scorer, ctx: ScoreContext) -> tuple[dict[str, Sc
 
 
 def compare_run(run: Path, metric_ids: list[str] | None, ctx: ScoreContext) -> list[dict[str, Any]]:
-    from eval_mm.core.task import TaskOptions
-    from eval_mm.registries import METRICS, TASKS
-    from eval_mm.score import score_file
-
     card = read_json(run / CARD)
     task_id = card["task"]["id"]
     task = TASKS.get(task_id)(TaskOptions(card["task"].get("prompt_variant")))
@@ -85,11 +87,9 @@ def compare_run(run: Path, metric_ids: list[str] | None, ctx: ScoreContext) -> l
         scorer = METRICS.get(mid)()
         if scorer.kind != "judge":
             raise UserError(f"{mid} is not a judge metric")
-        stored: dict[str, Any] = {
-            r["id"]: r.get("value") for r in read_jsonl(score_file(run, scorer))
-        }
+        stored: dict[str, Any] = {i: r.get("value") for i, r in read_scores(run, mid).items()}
         if not stored:
-            print(safe(f"note: {run} has no stored {mid} scores; skipped"))
+            print(cell(f"note: {run} has no stored {mid} scores; skipped"))
             continue
         scorer.preflight(ctx)
         new_scores, new_summary = _rejudge(run, scorer, ctx)

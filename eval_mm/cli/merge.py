@@ -37,7 +37,7 @@ def cmd_merge(args: argparse.Namespace) -> int:
     from eval_mm.merge import merge_shards
     from eval_mm.registries import TASKS
     from eval_mm.report import format_summary
-    from eval_mm.run import rescore
+    from eval_mm.run import score_stored
 
     folder, card = merge_shards(args.shards, args.output_dir)
     tcard = card["task"]
@@ -50,10 +50,9 @@ def cmd_merge(args: argparse.Namespace) -> int:
         )
     )
     ctx = score_context(args)
+    scorers, _ = select_scorers(task, args)
     try:
-        result = rescore(
-            folder, task, select_scorers(task, args), ctx, card, progress=not args.no_progress
-        )
+        result = score_stored(folder, task, scorers, ctx, progress=not args.no_progress)
     finally:
         ctx.close()
     n = len(card["merged_from"])

@@ -23,7 +23,7 @@ from eval_mm.cli.common import (
     score_context,
     select_scorers,
 )
-from eval_mm.errors import UserError
+from eval_mm.errors import RunFailed, UserError
 from eval_mm.terminal import safe
 
 # The engine is imported when a command runs, not when the parser is built: a usage error
@@ -187,7 +187,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     from eval_mm.run import RunOptions, evaluate
 
     ctx = score_context(args)
-    for scorers in scorer_sets:  # e.g. a missing judge key, before any generation starts
+    for scorers, _ in scorer_sets:  # e.g. a missing judge key, before any generation starts
         for scorer in scorers:
             scorer.preflight(ctx)
     opts = RunOptions(
@@ -208,14 +208,22 @@ def cmd_run(args: argparse.Namespace) -> int:
         skip_scoring=args.generate_only,
     )
     model = resolve_model(args.model, model_options)
+    unfinished: list[str] = []
     try:
-        for task, scorers in zip(tasks, scorer_sets):
-            opts.metrics = [s.id for s in scorers]
-            result = evaluate(task, model, opts, ctx)
-            print(safe(f"\n{task.id} x {model.model_id}  ->  {result.run_dir}"))
+        for task, (scorers, skipped) in zip(tasks, scorer_sets):
+            result = evaluate(task, model, opts, ctx, scorers, skipped)
+            print(safe(f"\n{task.id} x {model.model_id}  ->  {result.run_dir}  [{result.status}]"))
             if result.summary:
                 print(format_summary(result.summary))
+            for problem in result.problems:
+                print(safe(f"  {result.status}: {problem}"), file=sys.stderr)
+            if result.status in ("incomplete", "failed"):
+                unfinished.append(f"{task.id} {result.status}")
     finally:
         model.close()
         ctx.close()
+    if unfinished:
+        raise RunFailed(
+            f"{'; '.join(unfinished)} (see above); rerun the same command to retry what failed"
+        )
     return 0

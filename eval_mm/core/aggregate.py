@@ -6,7 +6,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 from typing import Any
 
 import numpy as np
@@ -39,7 +39,9 @@ class MetricSummary:
 
     @staticmethod
     def from_json(d: dict[str, Any]) -> MetricSummary:
-        return MetricSummary(**d)
+        """From a summary.json entry, which may carry more keys (its fingerprint...)."""
+        known = {f.name for f in fields(MetricSummary)}
+        return MetricSummary(**{k: v for k, v in d.items() if k in known})
 
 
 _CI_OFF: ContextVar[bool] = ContextVar("eval_mm_ci_off", default=False)

@@ -45,11 +45,34 @@ PROFILES: dict[str, GenerationConfig] = {
 }
 
 
+# Adapter settings that change speed or placement, not outputs: a resume may change them.
+THROUGHPUT_SETTINGS = frozenset(
+    {
+        "batch_size",
+        "micro_batch_size",
+        "device",
+        "device_map",
+        "workers",
+        "transformers",
+        "dtype_loaded",
+        "concurrency",
+        "max_attempts",
+        "timeout_s",
+    }
+)
+
+
+def output_settings(settings: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in settings.items() if k not in THROUGHPUT_SETTINGS}
+
+
 @dataclass(frozen=True)
 class GenerationFailure:
-    """A per-sample failure a backend isolated itself (the batch went on)."""
+    """A per-sample failure a backend isolated itself (the batch went on). `kind` says
+    whether a rerun may fix it (`transient`: a timeout, a server error) or not."""
 
     reason: str
+    kind: str = "permanent"
 
 
 ModelOutput = str | GenerationFailure
@@ -66,6 +89,11 @@ class Model(ABC):
 
     name: ClassVar[str] = "model"
     batch_size: int = 1
+    # Libraries whose version changes this backend's outputs (major.minor is in the identity).
+    output_libraries: ClassVar[tuple[str, ...]] = ()
+    # True only for debugging models that read a sample's references (the oracle): their
+    # predictions then depend on the gold as well as on the messages.
+    reads_references: ClassVar[bool] = False
 
     @property
     @abstractmethod
@@ -79,6 +107,19 @@ class Model(ABC):
     def card(self) -> dict[str, Any]:
         """What the run card records about the model (id, revision, backend, settings)."""
         return {"id": self.model_id, "backend": self.name, "revision": None}
+
+    def fingerprint(self) -> dict[str, Any]:
+        """Everything besides the generation config that decides this model's outputs: the
+        weights (a hub commit, or the content of a local folder), the backend and its
+        output-changing settings; never speed or placement settings (batch size, device).
+        Adapters with weights or endpoints extend it."""
+        card = self.card()
+        return {
+            "backend": card.get("backend", self.name),
+            "id": self.model_id,
+            "revision": card.get("revision"),
+            "settings": output_settings(card.get("settings") or {}),
+        }
 
     def close(self) -> None:
         """Release resources (GPU memory, worker processes)."""

@@ -14,11 +14,15 @@ from eval_mm.core.sample import Sample
 
 @dataclass(frozen=True)
 class Score:
-    """A per-sample result. `value is None` means unscored, and `reason` says why."""
+    """A per-sample result. `value is None` means unscored, and `reason` says why.
+
+    `retry` marks a result that a rerun may improve (a judge run lost to a timeout or a
+    server error): it is stored and shown, but never reused by the next invocation."""
 
     value: float | None
     reason: str | None = None
     details: dict[str, Any] = field(default_factory=dict)
+    retry: bool = False
 
     @property
     def scored(self) -> bool:
@@ -108,6 +112,11 @@ class Scorer(ABC):
     def preflight(self, ctx: ScoreContext) -> None:
         """Check, before any generation starts, that scoring can run (API keys etc.);
         raise `UserError` with what to do if not."""
+
+    def fingerprint(self, ctx: ScoreContext) -> dict[str, Any]:
+        """Everything that decides this scorer's values for a given (sample, output): stored
+        scores are reused only under an equal fingerprint. Judge metrics add the judge."""
+        return {"metric": self.id, "version": self.version, "class": type(self).__qualname__}
 
     def card(self) -> dict[str, Any]:
         return {"id": self.id, "version": self.version, "kind": self.kind}

@@ -12,12 +12,11 @@ from eval_mm.errors import UserError
 from eval_mm.store import (
     CARD,
     SAMPLES,
-    SCORES_DIR,
     SUMMARY,
     find_runs,
     read_json,
     read_jsonl,
-    slugify,
+    read_scores,
 )
 
 log = logging.getLogger(__name__)
@@ -71,11 +70,11 @@ class Run:
     def scores(self, metric: str) -> dict[str, dict[str, Any]]:
         """Per-sample score records of one metric, by sample id (the last record wins)."""
         if metric not in self._scores:
-            path = self.path / SCORES_DIR / f"{slugify(metric)}.jsonl"
-            if not path.exists():
-                raise UserError(f"{self.path}: summary lists metric {metric!r} but {path.name} "
-                                f"is missing; rescore the run with `eval-mm score {self.path}`")
-            self._scores[metric] = {str(r["id"]): r for r in read_jsonl(path) if "id" in r}
+            records = read_scores(self.path, metric)
+            if not records:
+                raise UserError(f"{self.path}: summary lists metric {metric!r} but its scores "
+                                f"are missing; rescore the run with `eval-mm score {self.path}`")
+            self._scores[metric] = records
         return self._scores[metric]
 
     def metric_version(self, metric: str) -> str | None:

@@ -19,6 +19,7 @@ from eval_mm.core.options import Options, option, parse_options
 from eval_mm.core.sample import Sample
 from eval_mm.errors import UserError
 from eval_mm.hub import check_available
+from eval_mm.identity import folder_fingerprint
 from eval_mm.models.catalog import ModelSpec
 from eval_mm.models.formats import FORMATS, Prompt, render
 
@@ -94,6 +95,7 @@ class HFOptions(LoadOptions):
 
 class HFModel(Model):
     name = "hf"
+    output_libraries = ("transformers",)
 
     def __init__(self, name: str, spec: ModelSpec | None = None, **options: Any) -> None:
         self.options = opts = parse_options(HFOptions, options, "transformers adapter")
@@ -210,6 +212,17 @@ class HFModel(Model):
             "stop_strings": list(self.spec.stop_strings),
             "message_layout": "as the task's messages say (images first, then text)",
         }
+
+    def fingerprint(self) -> dict[str, Any]:
+        """The weights: the hub commit, or the content of a local folder (configs, tokenizer
+        and chat template by content, weight files by size and time), and the checkpoint's
+        generation defaults, which `generate` lays under every call."""
+        fp = super().fingerprint()
+        source = self.spec.hf_id
+        if local_or_hub(source) == "local":
+            fp["weights"] = folder_fingerprint(Path(source))
+        fp["checkpoint_generation_config"] = self.checkpoint_generation
+        return fp
 
     def close(self) -> None:
         import gc

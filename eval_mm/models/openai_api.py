@@ -138,6 +138,13 @@ class OpenAIModel(Model):
             "models_reported": sorted(self.reported_models),
         }
 
+    def fingerprint(self) -> dict[str, Any]:
+        """The endpoint (scheme, host, port and path; never credentials) and model name."""
+        parts = urlsplit(self.base_url or "https://api.openai.com/v1")
+        host = parts.hostname or ""
+        endpoint = f"{parts.scheme}://{host}" + (f":{parts.port}" if parts.port else "")
+        return {**super().fingerprint(), "endpoint": endpoint + parts.path.rstrip("/")}
+
     def generate(self, samples: Sequence[Sample], config: GenerationConfig) -> list[ModelOutput]:
         from eval_mm.judges.engine import JudgeRequest
 
@@ -160,7 +167,8 @@ class OpenAIModel(Model):
                     self.reported_models.add(reply.model)
                 out.append(reply.texts[0])
             else:
-                out.append(GenerationFailure(f"api: {reply.error or reply.status}"))
+                kind = reply.error_kind or "permanent"
+                out.append(GenerationFailure(f"api: {reply.error or reply.status}", kind))
         return out
 
     def close(self) -> None:

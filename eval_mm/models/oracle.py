@@ -29,6 +29,7 @@ class OracleModel(Model):
     """Debugging model: answers each sample's reference (every metric should hit its maximum)."""
 
     name = "oracle"
+    reads_references = True
 
     def __init__(self, name: str = "oracle", **options: Any) -> None:
         self.options = parse_options(OracleOptions, options, f"{self.name} model")
@@ -64,6 +65,7 @@ class EchoPromptModel(OracleModel):
     """Answers the prompt text itself: a cheap wrong-answer model for tests and sanity checks."""
 
     name = "echo-prompt"
+    reads_references = False
 
     @property
     def model_id(self) -> str:
@@ -78,7 +80,7 @@ class EchoPromptModel(OracleModel):
             "backend": "echo-prompt",
             "revision": None,
             "debug": True,
-            "note": "debugging model: repeats the prompt",
+            "note": "debugging model: repeats the prompt text",
         }
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field, fields
+from pathlib import Path
 from typing import Any, Literal
 
 from eval_mm.core.model import GenerationConfig, GenerationFailure, Model, ModelOutput
@@ -16,6 +17,7 @@ from eval_mm.core.options import Options, option, parse_options, spec_of
 from eval_mm.core.sample import Sample
 from eval_mm.errors import UserError
 from eval_mm.hub import check_available
+from eval_mm.identity import folder_fingerprint
 from eval_mm.models.catalog import ModelSpec
 from eval_mm.models.formats import FIXED, FORMATS, render
 from eval_mm.models.openai_chat import image_count, openai_messages
@@ -131,6 +133,7 @@ def build_request(sample: Sample, prompt_format: str, max_images: int) -> VLLMRe
 
 class VLLMModel(Model):
     name = "vllm"
+    output_libraries = ("vllm", "transformers")
 
     def __init__(self, name: str, spec: ModelSpec | None = None, **options: Any) -> None:
         self.options = opts = parse_options(VLLMOptions, options, "vLLM")
@@ -174,6 +177,14 @@ class VLLMModel(Model):
                 "prompt_format": self.prompt_format,
             },
         }
+
+    def fingerprint(self) -> dict[str, Any]:
+        """Engine settings that change outputs, plus the content of a local checkpoint."""
+        fp = super().fingerprint()
+        model = str(self.args.get("model") or "")
+        if model and Path(model).is_dir():
+            fp["weights"] = folder_fingerprint(Path(model))
+        return fp
 
     def _call(self, kind: str, items: list[Any], params: Any) -> list[str]:
         if kind == "chat":

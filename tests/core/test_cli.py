@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from eval_mm.store import read_jsonl
+from eval_mm.store import read_jsonl, read_scores
 from tests.conftest import run_cli
 
 SMALL = ["--task-option", "per_variant=4"]
@@ -52,9 +52,29 @@ def test_run_card_records_how_the_result_was_made(oracle_run: Path) -> None:
     assert {s["id"] for s in card["scorers"]} == {"exact_match_nfkc", "anls"}
     assert all(s["version"] for s in card["scorers"])
     assert card["seeds"] == {"bootstrap": 0, "generation": 0, "limit": 0}
-    assert card["counts"] == {"samples": 12, "resumed": 0, "generated_now": 12, "errors": 0}
+    assert card["counts"] == {
+        "samples": 12,
+        "resumed": 0,
+        "reused_from_other_runs": 0,
+        "generated_now": 12,
+        "retried": 0,
+        "errors": 0,
+        "transient_errors": 0,
+        "missing": 0,
+    }
     assert card["timings"]["generate_s"] >= 0 and card["timings"]["score_s"] >= 0
     assert len(card["selection"]["sample_ids_sha256"]) == 64
+    # The identity the folder is named by, documented in docs/identity.md.
+    ident = card["identity"]
+    assert set(ident) == {
+        "task", "task_version", "prompt_variant", "task_options", "samples", "n_samples",
+        "model", "libraries", "generation", "shard",
+    }
+    assert ident["n_samples"] == 12 and ident["model"]["backend"] == "oracle"
+    assert card["config_id"] == "cfg-" + oracle_run.name.removeprefix("cfg-")
+    (first,) = card["invocations"]
+    assert first["command"] == "run" and first["status"] == "complete" and first["generated"] == 12
+    assert set(first["scored"]) == {"exact_match_nfkc", "anls"}
 
 
 def test_samples_and_images_are_stored(oracle_run: Path) -> None:
@@ -77,7 +97,7 @@ def test_rescoring_adds_a_metric_without_regenerating(oracle_run: Path) -> None:
     assert (oracle_run / "predictions.jsonl").read_bytes() == before
     summary = json.loads((oracle_run / "summary.json").read_text(encoding="utf-8"))
     assert set(summary["metrics"]) == {"exact_match_nfkc", "anls", "nls"}  # others kept
-    assert (oracle_run / "scores" / "nls.jsonl").is_file()
+    assert read_scores(oracle_run, "nls")  # the new metric's scores are stored and reported
 
 
 def test_rescoring_sees_edited_predictions(tmp_path: Path) -> None:

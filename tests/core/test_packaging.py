@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 import venv
@@ -15,6 +16,11 @@ from tests.conftest import ROOT
 from tests.core.test_plugins import colour_data
 
 __all__ = ["colour_data"]  # the synthetic colour data, a fixture shared with the plugin tests
+
+
+def _clean_env() -> dict[str, str]:
+    """The environment without PYTHONPATH, so that the clean venv sees only its own packages."""
+    return {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
 
 
 @pytest.fixture(scope="module")
@@ -67,13 +73,14 @@ def test_clean_install_imports_and_lists_tasks(clean_venv: Path, tmp_path: Path)
         "assert importlib.util.find_spec('eval_mm.tests') is None;"
         "assert importlib.util.find_spec('torch') is None"
     )
-    subprocess.run([str(py), "-c", code], check=True, cwd=tmp_path, timeout=120)
+    subprocess.run([str(py), "-c", code], check=True, cwd=tmp_path, timeout=120, env=_clean_env())
     proc = subprocess.run(
         [str(clean_venv / "bin" / "eval-mm"), "list", "tasks"],
         cwd=tmp_path,
         capture_output=True,
         text=True,
         timeout=120,
+        env=_clean_env(),
     )
     assert proc.returncode == 0, proc.stderr
     assert "ja-word-ocr" in proc.stdout
@@ -95,7 +102,7 @@ def test_example_plugin_installed_through_entry_points(
     run = subprocess.run(
         [eval_mm, "run", "-m", "oracle", "-t", "colour-names", "--data", str(colour_data),
          "-o", str(tmp_path / "results"), "--no-progress"],
-        cwd=tmp_path, capture_output=True, text=True, timeout=300,
+        cwd=tmp_path, capture_output=True, text=True, timeout=300, env=_clean_env(),
     )
     assert run.returncode == 0, run.stderr
     (summary,) = (tmp_path / "results").rglob("summary.json")

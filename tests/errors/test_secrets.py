@@ -35,7 +35,7 @@ CANARIES = [
 def servers() -> Iterator[tuple[FakeOpenAI, FakeOpenAI]]:
     # `ok` answers, with a leaked key in every reply (a model or judge that repeats it)
     with FakeOpenAI(default_reply=f"4 {CANARY_ENV}") as ok, FakeOpenAI() as echo:
-        echo.echo_key = True
+        echo.api_key = "the-only-key-it-accepts"  # any other: 401 quoting the key sent
         yield ok, echo
 
 

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from scipy import stats
 
+from eval_mm.store import read_scores
 from tests.conftest import cli_env, run_cli
 from tests.judge.conftest import SECRET, qa_samples, write_run
 from tests.support.openai_server import FakeOpenAI
@@ -45,7 +46,7 @@ def test_agreement_report_against_the_stored_judge(tmp_path: Path) -> None:
             env=env,
         )
         assert first.returncode == 0, first.stderr
-        before = (run / "scores" / "judge_1to5.jsonl").read_text()
+        before = {i: r["value"] for i, r in read_scores(run, "judge_1to5").items()}
         out = tmp_path / "agreement.json"
         proc = run_cli(
             "judge-agreement",
@@ -80,4 +81,5 @@ def test_agreement_report_against_the_stored_judge(tmp_path: Path) -> None:
     assert abs(row["mean_abs_diff"] - 4 / 6) < 1e-9
     assert abs(row["shift"] - (sum(NEW) - sum(OLD)) / 6) < 1e-9
     assert "judge_1to5" in proc.stdout and "pearson" in proc.stdout
-    assert (run / "scores" / "judge_1to5.jsonl").read_text() == before  # stored scores untouched
+    after = {i: r["value"] for i, r in read_scores(run, "judge_1to5").items()}
+    assert after == before  # stored scores untouched

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from eval_mm.store import read_scores
 from tests.conftest import cli_env, run_cli
 from tests.judge.conftest import SECRET, heron_samples, write_run
 from tests.support.openai_server import FakeOpenAI
@@ -81,7 +82,7 @@ def test_judged_scoring_records_the_judge_and_never_writes_the_key(tmp_path: Pat
     assert first["cache_hits"] == 0 and first["reused"] == 6 and second["reused"] == 6
     assert "0 cache hits" in proc.stderr and "6 cache hits" in rerun.stderr
     assert ledger["requests"] == 6 and ledger["total_tokens"] == first["total_tokens"] > 0
-    records = [json.loads(x) for x in (run / "scores" / "heron_rel.jsonl").read_text().splitlines()]
+    records = list(read_scores(run, "heron_rel").values())
     assert records[0]["details"]["runs"][0]["reply"] == '{"score_gpt": 8, "score": 6}'
     written = all_text(run, cache)
     assert SECRET not in written and "DO-NOT-LEAK" not in written

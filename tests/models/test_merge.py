@@ -91,7 +91,7 @@ def test_merge_refuses_missing_or_mismatched_shards(tmp_path: Path) -> None:
     assert other.returncode == 0, other.stderr[-2000:]
     (oracle_shard,) = _runs(tmp_path / "b")
     proc = run_tiny_cli("merge", str(shards[0]), str(oracle_shard))
-    assert proc.returncode == 2 and "model.id" in proc.stderr
+    assert proc.returncode == 2 and "in model." in proc.stderr  # the identity's model differs
 
 
 def test_merge_refuses_shards_with_other_output_changing_model_settings(tmp_path: Path) -> None:
@@ -103,8 +103,13 @@ def test_merge_refuses_shards_with_other_output_changing_model_settings(tmp_path
     shards = _shards(tmp_path, "echo-prompt", 2)
 
     def set_settings(folder: Path, **settings: object) -> None:
+        """As a run with these adapter settings records them: all in the model card, the
+        output-changing ones in the identity."""
+        from eval_mm.core.model import output_settings
+
         card = json.loads((folder / "run.json").read_text(encoding="utf-8"))
         card["model"]["settings"] = settings
+        card["identity"]["model"]["settings"] = output_settings(settings)
         (folder / "run.json").write_text(json.dumps(card), encoding="utf-8")
 
     # Throughput settings may differ between shards (another GPU, another batch size) ...
