@@ -84,8 +84,8 @@ def format_summary(summary: dict[str, Any]) -> str:
         f"task {summary.get('task')} v{summary.get('task_version')}  model {summary.get('model')}  "
         f"samples {counts.get('samples', '?')}  errors {counts.get('errors', 0)}"
     )
-    if counts.get("missing_predictions"):
-        head += f"  missing {cell(counts['missing_predictions'])}"
+    if counts.get("missing"):  # samples without a prediction: no metric covers them
+        head += f"  missing {cell(counts['missing'])}"
     parts = [head, metrics_table(metrics, summary.get("primary_metric"))]
     parts += breakdown_tables(metrics)
     return "\n\n".join(parts)

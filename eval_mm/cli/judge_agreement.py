@@ -10,15 +10,10 @@ import argparse
 import json
 import math
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from eval_mm.cli.common import add_judge_options, score_context
-from eval_mm.core.scoring import Score, ScoreContext, Scorer
-from eval_mm.core.task import TaskOptions
 from eval_mm.errors import UserError
-from eval_mm.generate import load_predictions
-from eval_mm.registries import METRICS, TASKS
-from eval_mm.score import CHUNK, load_samples
 from eval_mm.store import (
     CARD,
     SUMMARY,
@@ -28,6 +23,9 @@ from eval_mm.store import (
     read_scores,
 )
 from eval_mm.terminal import cell
+
+if TYPE_CHECKING:  # the engine is imported when the command runs (a fast --help)
+    from eval_mm.core.scoring import Score, ScoreContext, Scorer
 
 
 def register(sub: Any) -> None:
@@ -64,6 +62,9 @@ def correlations(old: list[float], new: list[float]) -> dict[str, float | None]:
 
 
 def _rejudge(run: Path, scorer: Scorer, ctx: ScoreContext) -> tuple[dict[str, Score], Any]:
+    from eval_mm.generate import load_predictions
+    from eval_mm.score import CHUNK, load_samples
+
     samples = load_samples(run)
     preds = load_predictions(run)
     todo = [s for s in samples if s.id in preds and preds[s.id].get("error") is None]
@@ -77,6 +78,9 @@ def _rejudge(run: Path, scorer: Scorer, ctx: ScoreContext) -> tuple[dict[str, Sc
 
 
 def compare_run(run: Path, metric_ids: list[str] | None, ctx: ScoreContext) -> list[dict[str, Any]]:
+    from eval_mm.core.task import TaskOptions
+    from eval_mm.registries import METRICS, TASKS
+
     card = read_json(run / CARD)
     task_id = card["task"]["id"]
     task = TASKS.get(task_id)(TaskOptions(card["task"].get("prompt_variant")))

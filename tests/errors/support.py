@@ -19,11 +19,12 @@ HERON = ("run", "-m", "oracle", "-t", "heron", "--metrics", "exact_match")
 
 
 def snapshot(root: Path) -> dict[str, str]:
-    """sha256 of every file below `root`, by relative path."""
+    """sha256 of every result file below `root`, by relative path (the run lock, which
+    only says who holds the folder now, is not a result)."""
     return {
         str(p.relative_to(root)): hashlib.sha256(p.read_bytes()).hexdigest()
         for p in sorted(root.rglob("*"))
-        if p.is_file()
+        if p.is_file() and p.name != ".lock"
     }
 
 

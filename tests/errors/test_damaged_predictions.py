@@ -38,13 +38,14 @@ def test_score_and_show_report_missing_predictions(earlier_run: Path, tmp_path: 
     run_dir = copy_results(earlier_run.parents[2], tmp_path / "r")
     _damage(run_dir)
     proc = run_cli("score", str(run_dir))
-    assert proc.returncode == 0, proc.stderr
+    assert proc.returncode == 1, proc.stderr  # incomplete: a rerun of `run` fills the gaps
     assert "3 of 6 samples have no prediction" in proc.stderr
     assert "1 torn line, 1 corrupt line" in proc.stderr and "eval-mm run" in proc.stderr
     summary = json.loads((run_dir / "summary.json").read_text("utf-8"))
-    assert summary["counts"]["missing_predictions"] == 3
+    assert summary["counts"]["missing"] == 3
     assert summary["metrics"]["anls"]["n"] == 3  # what was scored, and the rest is counted
-    assert "missing 3" in proc.stdout
+    assert "missing 3" in proc.stdout and "[incomplete]" in proc.stdout
+    assert json.loads((run_dir / "run.json").read_text("utf-8"))["status"] == "incomplete"
     shown = run_cli("show", str(run_dir))
     assert shown.returncode == 0 and "3 of 6 samples have no prediction" in shown.stdout
 

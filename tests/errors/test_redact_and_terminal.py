@@ -11,7 +11,8 @@ from typing import Any
 
 import pytest
 
-from eval_mm.redact import MASK, is_secret_name, redact, redact_argv, redact_text
+from eval_mm.core.options import MASK
+from eval_mm.redact import is_secret_name, redact, redact_argv, redact_text
 from eval_mm.terminal import cell, json_safe, safe
 from tests.conftest import run_cli
 from tests.errors.support import copy_results
@@ -154,7 +155,7 @@ def test_git_information_is_read_without_optional_locks(monkeypatch: pytest.Monk
         calls.append(cmd)
         return subprocess.CompletedProcess(cmd, 0, "abc\n", "")
 
-    monkeypatch.setattr(runcard.subprocess, "run", fake_run)
+    monkeypatch.setattr(subprocess, "run", fake_run)
     runcard.harness_commit.cache_clear()
     try:
         runcard.harness_commit()

@@ -32,19 +32,30 @@ CANARIES = [
 
 
 @pytest.fixture(scope="module")
-def servers() -> Iterator[tuple[FakeOpenAI, FakeOpenAI]]:
-    # `ok` answers, with a leaked key in every reply (a model or judge that repeats it)
-    with FakeOpenAI(default_reply=f"4 {CANARY_ENV}") as ok, FakeOpenAI() as echo:
-        echo.api_key = "the-only-key-it-accepts"  # any other: 401 quoting the key sent
-        yield ok, echo
+def servers() -> Iterator[tuple[FakeOpenAI, FakeOpenAI, FakeOpenAI, FakeOpenAI]]:
+    # `ok` answers, with a leaked key in every reply (a model or judge that repeats it);
+    # `echo` refuses every other key with a 401 quoting the key it got (fatal: the run stops);
+    # `bad`, `bad_judge` answer 400 quoting the key they get (a permanent error, recorded
+    # per sample): the model's (given as an option) and the judge's (from the environment).
+    with (
+        FakeOpenAI(default_reply=f"4 {CANARY_ENV}") as ok,
+        FakeOpenAI() as echo,
+        FakeOpenAI() as bad,
+        FakeOpenAI() as bad_judge,
+    ):
+        echo.api_key = "the-only-key-it-accepts"
+        bad.fail_next(10_000, status=400, message=f"bad request from key {CANARY_OPTION}")
+        bad_judge.fail_next(10_000, status=400, message=f"bad request from key {CANARY_ENV}")
+        yield ok, echo, bad, bad_judge
 
 
 @pytest.fixture(scope="module")
 def written(
-    servers: tuple[FakeOpenAI, FakeOpenAI], tmp_path_factory: pytest.TempPathFactory
+    servers: tuple[FakeOpenAI, FakeOpenAI, FakeOpenAI, FakeOpenAI],
+    tmp_path_factory: pytest.TempPathFactory,
 ) -> tuple[Path, list[subprocess.CompletedProcess[str]]]:
     """Every path, run for real; returns the folder holding everything eval-mm wrote."""
-    ok, echo = servers
+    ok, echo, bad, bad_judge = servers
     root = tmp_path_factory.mktemp("canary")
     data = root / "data"
     data.mkdir()
@@ -59,14 +70,19 @@ def written(
     )
     out = str(root / "results")
     task = ("-t", "jvb-itw", "--data", str(rows), "-o", out, "--max-error-share", "1")
+    judged = ("--metrics", "judge_1to5,judge_1to5_legacy,rougel", "--judge-runs", "2")
     commands = [
-        # the model's server quotes the key given as an option back in every 401
+        # the model's server quotes the key given as an option back in a 401
         ("-v", "run", "-m", "openai:canary-a", f"--model-option=api_key={CANARY_OPTION}",
          "--model-option", f"base_url={echo.base_url}", *task, "--metrics", "rougel"),
-        # the model answers; the judge's server quotes the environment's key back
+        # the model answers; the judge's server quotes the environment's key back in a 401
         ("-v", "run", "-m", "openai:canary-b", "--model-option", f"base_url={ok.base_url}",
-         *task, "--metrics", "judge_1to5,judge_1to5_legacy,rougel",
-         "--judge-base-url", echo.base_url, "--judge-runs", "2"),
+         *task, *judged, "--judge-base-url", echo.base_url),
+        # 400 errors quoting the keys: stored per sample in predictions and in scores
+        ("-v", "run", "-m", "openai:canary-f", f"--model-option=api_key={CANARY_OPTION}",
+         "--model-option", f"base_url={bad.base_url}", *task, "--metrics", "rougel"),
+        ("-v", "run", "-m", "openai:canary-g", "--model-option", f"base_url={ok.base_url}",
+         *task, *judged, "--judge-base-url", bad_judge.base_url),
         # both answer, and each answer holds the key: predictions, judge replies, the cache
         ("run", "-m", "openai:canary-e", "--model-option", f"base_url={ok.base_url}", *task,
          "--metrics", "judge_1to5", "--judge-base-url", ok.base_url, "--judge-runs", "2"),
@@ -82,7 +98,7 @@ def written(
          "-o", out),
         ("run", "-m", "oracle", "-t", "word-ocr", f"--task-option=api_key={CANARY_TASK}",
          "-o", out),
-        ("score", out, "--metrics", "judge_1to5", "--judge-base-url", echo.base_url),
+        ("score", out, "--metrics", "judge_1to5", "--judge-base-url", bad_judge.base_url),
         ("show", out),
         ("show", "--json", out),
     ]
@@ -97,23 +113,27 @@ def written(
 
 def test_the_paths_were_really_taken(
     written: tuple[Path, list[subprocess.CompletedProcess[str]]],
-    servers: tuple[FakeOpenAI, FakeOpenAI],
+    servers: tuple[FakeOpenAI, FakeOpenAI, FakeOpenAI, FakeOpenAI],
 ) -> None:
     root, procs = written
-    assert [p.returncode for p in procs] == [0, 0, 0, 0, 0, 2, 2, 0, 0, 0], [
-        p.stderr[-800:] for p in procs
-    ]
-    _, echo = servers
+    codes = [p.returncode for p in procs]
+    # a rejected key stops the run (2); refused options are usage errors (2); a run with
+    # per-sample errors ends incomplete or failed (1) or complete (0), never a crash
+    assert codes[:2] == [2, 2] and codes[7:9] == [2, 2], [p.stderr[-600:] for p in procs]
+    assert all(c in (0, 1) for c in codes[2:7] + codes[9:]), [p.stderr[-600:] for p in procs]
+    assert all("Traceback" not in p.stderr for p in procs)
+    _, echo, bad, bad_judge = servers
     sent = [
         next((v for k, v in r["headers"].items() if k.lower() == "authorization"), "")
-        for r in echo.requests
+        for srv in (echo, bad, bad_judge)
+        for r in srv.requests
     ]
     assert f"Bearer {CANARY_OPTION}" in sent and f"Bearer {CANARY_ENV}" in sent
     texts = {p.relative_to(root): p.read_text("utf-8", "replace") for p in _files(root)}
-    assert any("Incorrect API key provided: ***" in t for k, t in texts.items()
-               if k.name == "predictions.jsonl")
-    assert any("Incorrect API key provided: ***" in t for k, t in texts.items()
-               if k.parent.name == "scores")
+    stored_errors = [
+        t for k, t in texts.items() if k.name == "predictions.jsonl" or "scores" in k.parts
+    ]
+    assert sum("bad request from key ***" in t for t in stored_errors) >= 2
     assert any(k.parts[0] == "cache" for k in texts)  # the judge cache was written to
     assert any(k.parts[0] == "hf" for k in texts)  # and the datasets cache
 
