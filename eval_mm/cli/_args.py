@@ -66,6 +66,20 @@ def output_dir(text: str) -> Path:
     return path
 
 
+def url(text: str) -> str:
+    """An http(s) URL with a host, such as http://127.0.0.1:8000/v1."""
+    from urllib.parse import urlsplit
+
+    try:
+        parts = urlsplit(text)
+        host = parts.hostname
+    except ValueError:
+        host = None
+    if parts.scheme not in ("http", "https") or not host:
+        raise argparse.ArgumentTypeError("expected a URL such as http://127.0.0.1:8000/v1")
+    return text
+
+
 def existing_file(text: str) -> Path:
     path = Path(text).expanduser()
     if not path.exists():

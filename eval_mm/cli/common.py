@@ -6,7 +6,7 @@ import argparse
 import sys
 from typing import TYPE_CHECKING, Any
 
-from eval_mm.cli._args import names, positive_int, ranged
+from eval_mm.cli._args import names, positive_int, ranged, url
 from eval_mm.errors import UserError
 from eval_mm.redact import redact_text
 
@@ -38,7 +38,9 @@ def add_judge_options(p: argparse.ArgumentParser) -> None:
     g = p.add_argument_group("LLM judge")
     g.add_argument("--no-judge", action="store_true", help="skip judge metrics (no API key needed)")
     g.add_argument("--judge-model", help="judge model id (default gpt-4o-2024-11-20)")
-    g.add_argument("--judge-base-url", help="OpenAI-compatible base URL of the judge")
+    g.add_argument(
+        "--judge-base-url", type=url, help="OpenAI-compatible base URL of the judge"
+    )
     g.add_argument("--judge-runs", type=positive_int, help="judge runs per item (default 5)")
     g.add_argument(
         "--judge-mode",

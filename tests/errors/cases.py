@@ -91,6 +91,7 @@ CASES: list[Case] = [
     Case("judge-concurrency-zero", run("--judge-concurrency", "0"), "--judge-concurrency"),
     Case("judge-temperature-high", run("--judge-temperature", "5"), "at most 2"),
     Case("judge-mode-unknown", run("--judge-mode", "all"), "invalid choice"),
+    Case("judge-base-url-not-url", run("--judge-base-url", "localhost"), "expected a URL"),
     # --- model options (one schema per adapter) -------------------------------------
     Case("model-option-unknown", run("--model-option", "colour=blue"),
          "unknown oracle model option"),
@@ -137,6 +138,7 @@ CASES: list[Case] = [
     Case("sample-ids-folder", run("--sample-ids", "{D}"), "is not a file"),
     Case("output-is-a-file", (*BASE_RUN, "-o", "{D}/a-file"), "is a file"),
     Case("output-below-a-file", (*BASE_RUN, "-o", "{D}/a-file/results"), "is a file"),
+    Case("output-not-writable", (*BASE_RUN, "-o", "/proc/1/results"), "not writable"),
     # --- local data (--data) --------------------------------------------------------------
     Case("data-missing", jvb("nothing-here"), "does not exist"),
     Case("data-empty-file", jvb("empty.parquet"), "is empty"),

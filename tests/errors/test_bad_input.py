@@ -95,6 +95,18 @@ def test_an_unknown_hub_id_fails_within_seconds_offline(earlier_run: Path) -> No
     assert time.perf_counter() - t0 < 15  # was 161 s of retries
 
 
+def test_an_unknown_hub_id_fails_within_seconds_without_a_network(earlier_run: Path) -> None:
+    """No HF_HUB_OFFLINE, but nothing answers at the hub's address: a few seconds too."""
+    env = cli_env(HF_ENDPOINT="http://127.0.0.1:9")  # the discard port: nothing listens
+    env.pop("HF_HUB_OFFLINE", None)
+    env.pop("HF_DATASETS_OFFLINE", None)
+    t0 = time.perf_counter()
+    store = str(earlier_run.parents[2])
+    proc = run_cli("run", "-m", "nobody/nothing", "-t", "word-ocr", "-o", store, env=env)
+    assert proc.returncode == 2 and "cannot be reached" in first_line(proc.stderr), proc.stderr
+    assert time.perf_counter() - t0 < 15
+
+
 def test_usage_errors_answer_without_loading_the_engine() -> None:
     """An argument error exits before numpy, datasets, torch or PIL are imported: each
     mistake costs the user (and this table) a fraction of a second."""
