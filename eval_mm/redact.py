@@ -2,8 +2,8 @@
 command line in run cards and error texts.
 
 `redact(value)` masks, in text and recursively in lists and dicts:
-- API key formats: OpenAI (`sk-...`), Hugging Face (`hf_...`), Azure (32 hex characters,
-  and the 84-character keys), bearer tokens;
+- API key formats: OpenAI (`sk-...`), Hugging Face (`hf_...`), Azure (the 84-character keys,
+  and 32 hex characters where the text speaks of Azure or an api-key), bearer and basic auth;
 - credentials inside URLs (`scheme://user:password@host`);
 - the value of any field, option, flag or `name=value` / `name: value` pair whose name says
   key, token, secret, password or authorization (`api_key`, `--judge-api-key`, `HF_TOKEN`, ...);
@@ -42,8 +42,10 @@ _KEY_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("Bearer ", re.compile(r"(?<=Bearer )[A-Za-z0-9._~+/=\-]{6,}")),
     ("Basic ", re.compile(r"(?<=Basic )[A-Za-z0-9+/=]{8,}")),  # base64 of user:password
 ]
-_AZURE = re.compile(r"(?<![0-9A-Fa-f])[0-9a-f]{32}(?![0-9A-Fa-f])")  # classic Azure keys
-_HINTS = ("key", "token", "secret", "passw", "authorization")
+# Classic Azure keys are 32 hex characters: masked where the text speaks of Azure or of an
+# api-key (a bare 32-hex run elsewhere may be a digest, which must stay as it is).
+_AZURE = re.compile(r"(?<![0-9A-Fa-f])[0-9a-f]{32}(?![0-9A-Fa-f])")
+_AZURE_CONTEXT = ("azure", "api-key", "apikey", "api_key", "ocp-apim", "subscription")
 _URL_CREDENTIALS = re.compile(r"(?i)\b([a-z][a-z0-9+.\-]*://)[^/\s@?#]+@")
 # name=value, name: value, "name": "value", --name value is handled by redact_argv
 _PAIR = re.compile(
@@ -103,20 +105,43 @@ def _mask_pair(m: re.Match[str]) -> str:
     return f"{m['name']}{m['sep']}{quote}{MASK}{quote}"
 
 
+def may_hold_secret(text: str) -> bool:
+    """A cheap test: False means `redact_text` would change nothing in `text` (it tests the
+    same markers; most records hold none, so writing them costs one scan)."""
+    if len(text) < _MIN_SECRET:
+        return False
+    if any(s in text for s in _known()):
+        return True
+    if "sk-" in text or "hf_" in text or "Bearer " in text or "Basic " in text:
+        return True
+    if "JQQJ9" in text or "://" in text:
+        return True
+    low = text.lower()  # the Azure context words all contain "key" or "azure"
+    return (
+        "key" in low or "token" in low or "secret" in low or "passw" in low
+        or "authorization" in low or "azure" in low or "subscription" in low
+    )
+
+
 def redact_text(text: str, pairs: bool = True) -> str:
+    if len(text) < _MIN_SECRET:
+        return text  # too short to hold any secret form below
     for secret in _known():
         if secret in text:
             text = text.replace(secret, MASK)
     for marker, pattern in _KEY_PATTERNS:
         if marker in text:
             text = pattern.sub(MASK, text)
-    if len(text) >= 32:
+    low = text.lower()
+    if len(text) >= 32 and any(c in low for c in _AZURE_CONTEXT):
         text = _AZURE.sub(MASK, text)
     if "://" in text:
         text = _URL_CREDENTIALS.sub(lambda m: m[1] + MASK + "@", text)
     if pairs:
         low = text.lower()
-        if any(h in low for h in _HINTS):
+        if "key" in low or "token" in low or "secret" in low or "passw" in low or (
+            "authorization" in low
+        ):
             text = _PAIR.sub(_mask_pair, text)
     return text
 

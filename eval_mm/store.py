@@ -33,7 +33,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from eval_mm.errors import UserError
-from eval_mm.redact import redact
+from eval_mm.redact import may_hold_secret, redact
 
 CARD = "run.json"
 SAMPLES = "samples.jsonl"
@@ -71,7 +71,10 @@ def _json_default(obj: Any) -> Any:
 
 
 def dumps(obj: Any) -> str:
-    """One JSON line, secrets masked."""
+    """One JSON line, secrets masked (a line that cannot hold one is not walked again)."""
+    text = json.dumps(obj, ensure_ascii=False, default=_json_default, sort_keys=False)
+    if not may_hold_secret(text):
+        return text
     return json.dumps(redact(obj), ensure_ascii=False, default=_json_default, sort_keys=False)
 
 
@@ -115,7 +118,9 @@ def atomic_write_json(
     path: Path, obj: Any, indent: int | None = 2, durable: bool = True
 ) -> None:
     """`obj` as JSON, secrets masked field by field (see eval_mm.redact)."""
-    text = json.dumps(redact(obj), ensure_ascii=False, indent=indent, default=_json_default)
+    text = json.dumps(obj, ensure_ascii=False, indent=indent, default=_json_default)
+    if may_hold_secret(text):
+        text = json.dumps(redact(obj), ensure_ascii=False, indent=indent, default=_json_default)
     _atomic_write(path, text + "\n", durable)
 
 
@@ -272,12 +277,30 @@ class PredictionHealth:
         )
 
 
+_LEADING_ID = re.compile(rb'^\{"id": "((?:[^"\\]|\\.)*)"')
+
+
+def sample_ids_of(run: Path) -> list[Any]:
+    """The sample ids of samples.jsonl, in order. Its records start with their id (see
+    `dumps`), read without parsing the rest: the messages can be long."""
+    ids: list[Any] = []
+    if not (run / SAMPLES).exists():
+        return ids
+    with open(run / SAMPLES, "rb") as f:
+        for raw in f:
+            m = _LEADING_ID.match(raw)
+            if m and "\\" not in m[1].decode("utf-8", "replace"):
+                ids.append(m[1].decode("utf-8"))
+            elif raw.endswith(b"\n") and raw.strip():
+                try:
+                    ids.append(json.loads(raw).get("id"))
+                except (ValueError, AttributeError):
+                    continue  # damage is reported by read_samples_checked
+    return ids
+
+
 def prediction_health(run: Path, sample_ids: Iterable[str] | None = None) -> PredictionHealth:
-    ids = (
-        list(sample_ids)
-        if sample_ids is not None
-        else [r.get("id") for r in read_jsonl(run / SAMPLES)]
-    )
+    ids = list(sample_ids) if sample_ids is not None else sample_ids_of(run)
     read = read_jsonl_checked(run / PREDICTIONS)
     have = {r.get("id") for r in read.records}
     return PredictionHealth(len(ids), sum(1 for i in ids if i in have), read)

@@ -42,6 +42,12 @@ def test_key_formats_urls_and_named_values_are_masked(text: str) -> None:
         assert secret not in out
 
 
+def test_digests_and_ordinary_text_are_left_alone() -> None:
+    for text in (f"input digest {AZURE}", "sha " + "ab" * 32, "答えは「鍵」です", "max_tokens=5"):
+        assert redact_text(text) == text
+    assert redact_text(f"AZURE_OPENAI_API_KEY was {AZURE}") == f"AZURE_OPENAI_API_KEY was {MASK}"
+
+
 def test_command_lines_are_redacted_in_every_option_form() -> None:
     argv = [
         "run",
