@@ -16,7 +16,13 @@ from typing import Any
 
 from tqdm import tqdm
 
-from eval_mm.core.model import GenerationConfig, GenerationFailure, Model, ModelOutput
+from eval_mm.core.model import (
+    Generation,
+    GenerationConfig,
+    GenerationFailure,
+    Model,
+    ModelOutput,
+)
 from eval_mm.core.sample import Sample
 from eval_mm.failures import FailureKind, FatalError, classify, fatal_error
 from eval_mm.redact import redact_text
@@ -93,6 +99,18 @@ def _generate_batch(
             print(safe(redact_text(traceback.format_exc(limit=1))), file=sys.stderr, end="")
             results.append(_failure(exc, model))
     return results
+
+
+def _output_fields(output: ModelOutput | None) -> dict[str, Any]:
+    """The prediction record's view of a model output: the text and, when the backend says,
+    why it ended, the reasoning returned apart and token counts."""
+    if isinstance(output, Generation):
+        fields: dict[str, Any] = {"output": output.text, "finish_reason": output.finish_reason}
+        for key in ("reasoning", "output_tokens", "reasoning_tokens"):
+            if getattr(output, key) is not None:
+                fields[key] = getattr(output, key)
+        return fields
+    return {"output": output if isinstance(output, str) else None}
 
 
 def reusable_from(
@@ -175,25 +193,21 @@ def run_generation(
                 on_batch(batch)
             records = []
             for sample, (output, error, kind) in zip(batch, results):
-                text = output if isinstance(output, str) else None
+                rec: dict[str, Any] = {"id": sample.id, "input": inputs[sample.id]}
+                rec["made_by"] = made_by
                 if isinstance(output, GenerationFailure):
                     error = output.reason
                     kind = "transient" if output.kind == "transient" else "permanent"
-                rec: dict[str, Any] = {
-                    "id": sample.id,
-                    "input": inputs[sample.id],
-                    "made_by": made_by,
-                    "output": text,
-                    "error": error,
-                    "seconds": round(per, 6),
-                }
+                rec.update(_output_fields(output))
+                rec["error"] = error
+                rec["seconds"] = round(per, 6)
                 if error is not None:
                     rec["error_kind"] = kind or "permanent"
                 records.append(rec)
             out.write_many(records)
             bar.update(len(batch))
-    final = load_predictions(run_dir)
-    errors = [r for i, r in final.items() if i in inputs and r.get("error") is not None]
+    final = {i: r for i, r in load_predictions(run_dir).items() if i in inputs}
+    errors = [r for r in final.values() if r.get("error") is not None]
     return {
         "samples": len(order),
         "generated_now": len(todo),
@@ -203,5 +217,6 @@ def run_generation(
         "errors": len(errors),
         "transient_errors": sum(1 for r in errors if r.get("error_kind") == "transient"),
         "missing": sum(1 for i in order if i not in final),
+        "truncated": sum(1 for r in final.values() if r.get("finish_reason") == "length"),
         "seconds": round(time.perf_counter() - started, 3),
     }

@@ -7,12 +7,21 @@ Two rules (spec tasks-2026.md §1):
 - `legacy` (the reference's `strip_reasoning` of 2026-04-18, reproduced bug for bug for the
   `_legacy` metrics that apply it): closed blocks are deleted, an unclosed `<think>` keeps the
   reasoning after it as the answer, a `</think>` without an opening tag is left alone.
+
+Each scorer names its rule (`Scorer.reasoning_rule()`: its `reasoning`, or "raw" for the
+metrics that reproduce scorers stripping nothing), which is part of its fingerprint;
+`score_outputs` prepares the scorer's input in the scoring phase.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+
+from eval_mm.core.aggregate import MetricSummary
+from eval_mm.core.sample import Sample
+from eval_mm.core.scoring import Score, ScoreContext, Scorer
 
 _OPEN = "<think>"
 _CLOSE = "</think>"
@@ -70,3 +79,67 @@ def with_api_reasoning(content: str | None, reasoning_content: str | None) -> Sp
         return split
     reasoning = "\n".join(p for p in (reasoning_content.strip(), split.reasoning) if p)
     return SplitOutput(split.answer, reasoning)
+
+
+# ---------------------------------------------------------------- applying a rule in scoring
+
+NO_FINAL_ANSWER = "no_final_answer"
+_TAG = re.compile(r"</?think>", re.IGNORECASE)
+
+
+def has_reasoning_tag(text: str | None) -> bool:
+    return bool(text) and _TAG.search(text or "") is not None
+
+
+@dataclass(frozen=True)
+class ScorerInput:
+    """What a metric scores, and what the rule took away."""
+
+    text: str
+    no_final_answer: bool = False
+    reasoning_chars: int = 0
+
+
+def scorer_input(rule: str, output: str) -> ScorerInput:
+    """The text handed to a metric under `rule`.
+
+    Outputs without any think tag pass through unchanged under "strict" (trimming is the
+    metric's business), so tag-free scores and cached judge requests stay as they were. An
+    output with no final answer becomes the metric's empty prediction, flagged."""
+    if rule == "raw":
+        return ScorerInput(output)
+    if rule == "legacy":
+        return ScorerInput(strip_reasoning_legacy(output) or "")
+    if not has_reasoning_tag(output):
+        return ScorerInput(output)
+    split = split_reasoning(output)
+    if split.answer is None:
+        return ScorerInput("", True, len(split.reasoning))
+    return ScorerInput(split.answer, False, len(split.reasoning))
+
+
+def _marked(score: Score, inp: ScorerInput) -> Score:
+    if not (inp.no_final_answer or inp.reasoning_chars):
+        return score
+    details = {**score.details, "reasoning_chars": inp.reasoning_chars}
+    if inp.no_final_answer:
+        details[NO_FINAL_ANSWER] = True
+    return Score(score.value, score.reason, details)
+
+
+def score_outputs(
+    scorer: Scorer, samples: Sequence[Sample], outputs: Sequence[str], ctx: ScoreContext
+) -> list[Score]:
+    """`scorer.score` on the outputs as its reasoning rule prepares them; items without a
+    final answer are marked `details["no_final_answer"]`."""
+    rule = scorer.reasoning_rule()
+    inputs = [scorer_input(rule, o) for o in outputs]
+    scores = scorer.score(samples, [i.text for i in inputs], ctx)
+    return [_marked(s, i) for s, i in zip(scores, inputs, strict=True)]
+
+
+def with_reasoning_counts(summary: MetricSummary, scores: Sequence[Score]) -> MetricSummary:
+    """The summary with the number of items that had no final answer (kept apart from
+    ordinary empty answers)."""
+    n = sum(1 for s in scores if s.details.get(NO_FINAL_ANSWER))
+    return replace(summary, extra={**summary.extra, NO_FINAL_ANSWER: n})

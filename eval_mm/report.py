@@ -86,6 +86,13 @@ def format_summary(summary: dict[str, Any]) -> str:
     )
     if counts.get("missing"):  # samples without a prediction: no metric covers them
         head += f"  missing {cell(counts['missing'])}"
-    parts = [head, metrics_table(metrics, summary.get("primary_metric"))]
+    parts = [head]
+    truncated, total = int(counts.get("truncated") or 0), int(counts.get("samples") or 0)
+    if total and truncated / total > 0.01:
+        parts.append(
+            f"warning: {truncated} of {total} outputs ({truncated / total:.1%}) were cut by the "
+            "token limit and are scored as they are; raise --max-new-tokens"
+        )
+    parts.append(metrics_table(metrics, summary.get("primary_metric")))
     parts += breakdown_tables(metrics)
     return "\n\n".join(parts)

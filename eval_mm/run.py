@@ -259,6 +259,7 @@ def evaluate(
                     "errors",
                     "transient_errors",
                     "missing",
+                    "truncated",
                 )
             }
             card["timings"] = {"generate_s": gen_stats["seconds"]}

@@ -21,6 +21,7 @@ from eval_mm.core.sample import Message, Sample, TextPart
 from eval_mm.core.scoring import Score, ScoreContext, Scorer
 from eval_mm.generate import load_predictions
 from eval_mm.identity import digest, gold_digest, score_input_digest
+from eval_mm.reasoning import score_outputs, with_reasoning_counts
 from eval_mm.store import (
     JsonlAppender,
     atomic_write_jsonl,
@@ -154,7 +155,9 @@ def score_metric(
             chunk = todo[start : start + CHUNK]
             ok = [s for s in chunk if predictions[s.id].get("error") is None]
             outputs = [predictions[s.id].get("output") or "" for s in ok]
-            scores = dict(zip([s.id for s in ok], scorer.score(ok, outputs, ctx) if ok else []))
+            # The scorer reads the output its reasoning rule prepares (eval_mm.reasoning).
+            scored = score_outputs(scorer, ok, outputs, ctx) if ok else []
+            scores = dict(zip([s.id for s in ok], scored))
             records = []
             for s in chunk:
                 sc = scores.get(s.id) or Score.unscored(
@@ -202,7 +205,9 @@ def score_run(
         scores, now = score_metric(
             scorer, fp, samples, predictions, inputs, run_dir, ctx, rescore, progress
         )
-        summary = scorer.aggregate(scored_samples, scores, breakdown_keys, ctx.seed)
+        summary = with_reasoning_counts(
+            scorer.aggregate(scored_samples, scores, breakdown_keys, ctx.seed), scores
+        )
         outcomes[scorer.id] = MetricOutcome(
             fingerprint=fp,
             scorer={**scorer.card(), "fingerprint": fingerprint},

@@ -46,31 +46,37 @@ class _OneToFive(JudgeScorer):
         return float(np.mean(parsed))
 
     def per_run(self, samples: Sequence[Sample], scores: Sequence[Score]) -> list[dict[str, Any]]:
-        out = []
-        for k in range(run_count(scores)):
-            vals: list[float] = []
-            unscored: Counter[str] = Counter()
-            for s in scores:
-                runs = s.details.get("runs")
-                if runs is None:  # shortcut (empty prediction) or generation error
-                    if s.value is not None:
-                        vals.append(s.value)
-                    else:
-                        unscored[s.reason or "unknown"] += 1
-                    continue
-                rec = runs[k] if k < len(runs) else None
-                if rec is not None and rec["parsed"] is not None:
-                    vals.append(float(rec["parsed"]))
+        return per_run_means(scores)
+
+
+def per_run_means(scores: Sequence[Score], scale: float = 1.0) -> list[dict[str, Any]]:
+    """Per judge run: the mean x `scale` of that run's parsed values over the items (items
+    scored without the judge count with their value), the count, and unscored by reason."""
+    out = []
+    for k in range(run_count(scores)):
+        vals: list[float] = []
+        unscored: Counter[str] = Counter()
+        for s in scores:
+            runs = s.details.get("runs")
+            if runs is None:  # shortcut (empty prediction) or generation error
+                if s.value is not None:
+                    vals.append(s.value)
                 else:
-                    unscored[rec["status"] if rec else "missing_run"] += 1
-            out.append(
-                {
-                    "value": float(np.mean(vals)) if vals else None,
-                    "n": len(vals),
-                    "unscored": dict(unscored),
-                }
-            )
-        return out
+                    unscored[s.reason or "unknown"] += 1
+                continue
+            rec = runs[k] if k < len(runs) else None
+            if rec is not None and rec["parsed"] is not None:
+                vals.append(float(rec["parsed"]))
+            else:
+                unscored[rec["status"] if rec else "missing_run"] += 1
+        out.append(
+            {
+                "value": float(np.mean(vals)) * scale if vals else None,
+                "n": len(vals),
+                "unscored": dict(unscored),
+            }
+        )
+    return out
 
 
 @register_metric

@@ -1,16 +1,17 @@
 """Pieces shared by several task plugins: image conversion, the multiple-choice prompt,
-the Asagi instruction sentences and row filtering (spec tasks.md §0.2, §0.4, §5, §9)."""
+the Asagi instruction sentences, row filtering (spec tasks.md §0.2, §0.4, §5, §9) and the
+base of the one-image tasks of the 2026 suite (tasks-2026.md §3-§7)."""
 
 from __future__ import annotations
 
 import base64
 import io
-from collections.abc import Callable, Iterable, Sequence
-from typing import Any
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from typing import Any, ClassVar
 
 from PIL import Image
 
-from eval_mm.core.sample import unreadable_image
+from eval_mm.core.sample import Sample, unreadable_image, user_turn
 from eval_mm.core.task import Task
 from eval_mm.errors import UserError
 
@@ -72,6 +73,15 @@ def reference_text(answers: Any, key: str) -> str:
     return str(answers[key])
 
 
+def image_from_data(value: Any) -> Image.Image:
+    """An image stored as raw bytes, a base64 string (optionally a `data:` URL) or an Image."""
+    if isinstance(value, (bytes, bytearray)):
+        return Image.open(io.BytesIO(bytes(value))).convert("RGB")
+    if isinstance(value, str):
+        return decode_base64_image(value.split(",", 1)[1] if value.startswith("data:") else value)
+    return to_rgb(value)
+
+
 def option_lines(options: Sequence[str]) -> str:
     """`A. opt0\\nB. opt1...` as built by the reference implementation."""
     if len(options) > len(LETTERS):
@@ -82,6 +92,15 @@ def option_lines(options: Sequence[str]) -> str:
 def mc_prompt(question: str, options: Sequence[str]) -> str:
     """MECHA-ja / CVQA layout: question, option lines, blank line, instruction."""
     return question + "\n" + option_lines(options) + "\n\n" + MC_INSTRUCTION
+
+
+def as_records(value: Any) -> list[dict[str, Any]]:
+    """A list-of-structs column as a list of dicts. A copy saved with `Sequence(struct)`
+    features comes back from `datasets` as a dict of lists; both shapes hold the same records."""
+    if isinstance(value, dict):
+        keys = list(value)
+        return [dict(zip(keys, values, strict=True)) for values in zip(*(value[k] for k in keys))]
+    return list(value or [])
 
 
 def require_columns(task_id: str, row: dict[str, Any], columns: Iterable[str]) -> None:
@@ -117,3 +136,54 @@ def filter_by_column(
     if len(kept) == 0:
         raise UserError(f"{task.id}: no rows left after the filter {description}")
     return kept
+
+
+# ---------------------------------------------------------------- English companion tasks
+
+# lmms-eval post-prompts, also used by llm-jp-eval-mm (spec tasks-2026.md §5.0).
+P_MC = "\nAnswer with the option's letter from the given choices directly."
+P_WORD = "\nAnswer the question with a single word."
+P_PHRASE = "\nAnswer the question using a single word or phrase."
+
+
+class SimpleTask(Task):
+    """One user turn: the row's images, then its question with the variant's post-prompt;
+    golds from the row; the sample id is `id_column` or the row index.
+
+    Subclasses set `columns`, `id_column`, `post_prompts` (one per prompt variant) and
+    `judged` (the judge then sees the prompt as sent), and override what differs: `question`,
+    `golds`, `images`, `metadata`."""
+
+    columns: ClassVar[tuple[str, ...]] = ("image", "question")
+    id_column: ClassVar[str | None] = None
+    post_prompts: ClassVar[dict[str, str]] = {"llmjp": ""}
+    judged: ClassVar[bool] = False
+
+    def question(self, row: dict[str, Any]) -> str:
+        return str(row["question"])
+
+    def golds(self, row: dict[str, Any]) -> list[str]:
+        return [str(a) for a in row["answers"]]
+
+    def metadata(self, row: dict[str, Any]) -> dict[str, Any]:
+        return {}
+
+    def images(self, row: dict[str, Any]) -> list[Image.Image]:
+        return [to_rgb(row["image"])]
+
+    def build_samples(self, rows: Iterable[dict[str, Any]]) -> Iterator[Sample]:
+        suffix = self.post_prompts[self.prompt_variant]
+        for index, row in enumerate(rows):
+            require_columns(self.id, row, self.columns)
+            golds = self.golds(row)
+            prompt = self.question(row) + suffix
+            yield Sample(
+                id=str(index if self.id_column is None else row[self.id_column]),
+                messages=user_turn(prompt, self.images(row)),
+                references=golds,
+                metadata={"oracle_answer": golds[0] if golds else "", **self.metadata(row)},
+                judge_question=prompt if self.judged else None,
+            )
+
+    def prompt_templates(self) -> dict[str, str]:
+        return {"prompt": "{question}" + self.post_prompts[self.prompt_variant]}

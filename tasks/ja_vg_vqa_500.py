@@ -13,7 +13,13 @@ from typing import Any, ClassVar
 from eval_mm.core.sample import Sample, user_turn
 from eval_mm.core.task import DatasetRef, Task
 from eval_mm.registries import register_task
-from eval_mm.tasks._common import ASAGI_BRIEF, asagi_prompt, require_columns, to_rgb
+from eval_mm.tasks._common import (
+    ASAGI_BRIEF,
+    as_records,
+    asagi_prompt,
+    require_columns,
+    to_rgb,
+)
 
 DATASET = DatasetRef("SakanaAI/JA-VG-VQA-500", "test", None, "main")  # never the `train` split
 
@@ -54,15 +60,6 @@ class _VgVqaBase(Task):
         if self.prompt_variant == "asagi":
             return {"prompt": asagi_prompt(ASAGI_BRIEF, "{question}")}
         return {"prompt": "{question}"}
-
-
-def as_records(qas: Any) -> list[dict[str, Any]]:
-    """`qas` as a list of dicts. A copy saved with `Sequence(struct)` features comes back
-    from `datasets` as a dict of lists; both shapes hold the same QA pairs."""
-    if isinstance(qas, dict):
-        keys = list(qas)
-        return [dict(zip(keys, values)) for values in zip(*(qas[k] for k in keys))]
-    return list(qas or [])
 
 
 @register_task

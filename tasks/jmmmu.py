@@ -13,7 +13,7 @@ import ast
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from typing import Any, cast
+from typing import Any, ClassVar, cast
 
 from PIL import Image
 
@@ -22,7 +22,12 @@ from eval_mm.core.sample import ImagePart, Message, Part, Sample, TextPart, user
 from eval_mm.core.task import DatasetRef, RowSource, Task
 from eval_mm.errors import UserError
 from eval_mm.registries import register_task
-from eval_mm.tasks._common import MC_INSTRUCTION, option_lines, require_columns, to_rgb
+from eval_mm.tasks._common import (
+    MC_INSTRUCTION,
+    option_lines,
+    require_columns,
+    to_rgb,
+)
 
 OPEN_INSTRUCTION = "質問に対する回答を単語や短いフレーズで記入してください。"
 
@@ -51,16 +56,8 @@ CA_SUBJECTS = tuple(sorted(s for subjects in CA_DOMAINS.values() for s in subjec
 CS_SUBJECTS = ("Japanese_Art", "Japanese_Heritage", "Japanese_History", "World_History")
 DOMAIN_OF = {s: d for d, subjects in CA_DOMAINS.items() for s in subjects}
 
-_ID = re.compile(r"^test_(.+?)_\d+$")
 _IMAGE_TOKEN = re.compile(r"<image (\d+)>")
 COLUMNS = ("id", "question", "options", "answer", "question_type")
-
-
-def subject_of(sample_id: str) -> str:
-    m = _ID.match(sample_id)
-    if not m:
-        raise UserError(f"jmmmu: id {sample_id!r} does not look like test_<Subject>_<n>")
-    return m.group(1)
 
 
 def parse_options(value: Any) -> list[str]:
@@ -79,42 +76,67 @@ def parse_options(value: Any) -> list[str]:
     return [str(v) for v in parsed]
 
 
-def question_text(row: dict[str, Any], options: list[str]) -> str:
-    """The reference text with its `<image k>` tokens still in place (steps 1-2)."""
-    q = str(row["question"]).replace("<image1>", "<image 1>")
-    if row["question_type"] == "multiple-choice":
-        return q + "\n" + option_lines(options) + "\n\n" + MC_INSTRUCTION
-    return q + "\n\n" + OPEN_INSTRUCTION
-
-
 def strip_image_tokens(text: str) -> str:
     return _IMAGE_TOKEN.sub("<image>", text).replace("<image>", "")
 
 
 @dataclass(frozen=True)
 class JmmmuOptions(Options):
-    subjects: list[str] | None = option(
-        None, choices=CA_SUBJECTS + CS_SUBJECTS, help="subjects to run, e.g. Art+Math"
-    )
+    subjects: list[str] | None = option(None, help="subjects to run, e.g. Art+Math")
 
 
 @register_task
 class Jmmmu(Task):
     id = "jmmmu"
-    aliases = ()
+    aliases: ClassVar[tuple[str, ...]] = ()  # typed wide: MMMU subclasses this task
     version = "2"  # 2: interleaved variant keeps text whole across removed references
     description = "JMMMU: Japanese MMMU, 28 subjects (CA/CS); strict and legacy answer extraction"
     dataset = DatasetRef("JMMMU/JMMMU", "test", None, "main")  # config = each subject
-    metrics = ("jmmmu_acc", "jmmmu_acc_legacy")
+    metrics: ClassVar[tuple[str, ...]] = ("jmmmu_acc", "jmmmu_acc_legacy")
     primary_metric = "jmmmu_acc"
-    breakdown_keys = ("group", "subject", "domain", "question_type")
+    breakdown_keys: ClassVar[tuple[str, ...]] = ("group", "subject", "domain", "question_type")
     prompt_variants = ("llmjp", "interleaved")
     group = "multiple-choice"
+    # What MMMU (the English original, `tasks/mmmu.py`) changes:
+    mc_instruction: ClassVar[str] = MC_INSTRUCTION
+    open_instruction: ClassVar[str] = OPEN_INSTRUCTION
+    split_prefix: ClassVar[str] = "test"  # ids are `<split>_<Subject>_<n>`
+    subjects: ClassVar[tuple[str, ...]] = CA_SUBJECTS + CS_SUBJECTS
+
+    def subject_of(self, sample_id: str) -> str:
+        m = re.match(rf"^{self.split_prefix}_(.+?)_\d+$", sample_id)
+        if not m:
+            raise UserError(
+                f"{self.id}: id {sample_id!r} does not look like {self.split_prefix}_<Subject>_<n>"
+            )
+        return m.group(1)
+
+    def subject_metadata(self, subject: str) -> dict[str, str]:
+        return {
+            "group": "CS" if subject in CS_SUBJECTS else "CA",
+            "domain": DOMAIN_OF.get(subject, "culture-specific"),
+        }
+
+    def question_text(self, row: dict[str, Any], options: list[str]) -> str:
+        """The reference text with its `<image k>` tokens still in place (steps 1-2)."""
+        q = str(row["question"]).replace("<image1>", "<image 1>")
+        if row["question_type"] == "multiple-choice":
+            return q + "\n" + option_lines(options) + "\n\n" + self.mc_instruction
+        return q + "\n\n" + self.open_instruction
 
     options_schema = JmmmuOptions
 
     def _subjects(self) -> list[str] | None:
-        return cast(JmmmuOptions, self.options).subjects or None
+        subjects = cast(JmmmuOptions, self.options).subjects
+        if not subjects:
+            return None
+        unknown = set(subjects) - set(self.subjects)  # MMMU and JMMMU differ: checked here
+        if unknown:
+            raise UserError(
+                f"{self.id} task option subjects: {', '.join(sorted(unknown))} not among "
+                f"{', '.join(self.subjects)}"
+            )
+        return subjects
 
     def load_rows(self, source: RowSource) -> Iterable[dict[str, Any]]:
         assert self.dataset is not None
@@ -123,7 +145,7 @@ class Jmmmu(Task):
             rows = super().load_rows(source)
             if wanted is None:
                 return rows
-            keep = [r for r in rows if subject_of(str(r["id"])) in wanted]
+            keep = [r for r in rows if self.subject_of(str(r["id"])) in wanted]
             self.data_info["subjects"] = wanted
             self.data_info["rows"] = len(keep)
             return keep
@@ -169,10 +191,10 @@ class Jmmmu(Task):
         for row in rows:
             require_columns(self.id, row, COLUMNS)
             sample_id = str(row["id"])
-            subject = subject_of(sample_id)
+            subject = self.subject_of(sample_id)
             qtype = str(row["question_type"])
             options = parse_options(row["options"]) if qtype == "multiple-choice" else []
-            text = question_text(row, options)
+            text = self.question_text(row, options)
             images = self._images(row, text)
             if self.prompt_variant == "interleaved":
                 messages = self._interleaved(text, images)
@@ -188,16 +210,15 @@ class Jmmmu(Task):
                     "question_type": qtype,
                     "options": options,
                     "subject": subject,
-                    "group": "CS" if subject in CS_SUBJECTS else "CA",
-                    "domain": DOMAIN_OF.get(subject, "culture-specific"),
+                    **self.subject_metadata(subject),
                     "oracle_answer": answer,
                 },
             )
 
     def prompt_templates(self) -> dict[str, str]:
         return {
-            "multiple-choice": "{question}\n{A. option lines}\n\n" + MC_INSTRUCTION,
-            "open": "{question}\n\n" + OPEN_INSTRUCTION,
+            "multiple-choice": "{question}\n{A. option lines}\n\n" + self.mc_instruction,
+            "open": "{question}\n\n" + self.open_instruction,
             "image_tokens": "<image1> -> <image 1>; <image k> removed"
             + (
                 "; images at first reference"

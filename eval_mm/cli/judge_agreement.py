@@ -63,6 +63,7 @@ def correlations(old: list[float], new: list[float]) -> dict[str, float | None]:
 
 def _rejudge(run: Path, scorer: Scorer, ctx: ScoreContext) -> tuple[dict[str, Score], Any]:
     from eval_mm.generate import load_predictions
+    from eval_mm.reasoning import score_outputs
     from eval_mm.score import CHUNK, load_samples
 
     samples = load_samples(run)
@@ -72,7 +73,8 @@ def _rejudge(run: Path, scorer: Scorer, ctx: ScoreContext) -> tuple[dict[str, Sc
     for start in range(0, len(todo), CHUNK):
         chunk = todo[start : start + CHUNK]
         outs = [preds[s.id].get("output") or "" for s in chunk]
-        scores.update(zip([s.id for s in chunk], scorer.score(chunk, outs, ctx), strict=True))
+        judged = score_outputs(scorer, chunk, outs, ctx)  # the metric's reasoning rule applied
+        scores.update(zip([s.id for s in chunk], judged, strict=True))
     summary = scorer.aggregate(todo, [scores[s.id] for s in todo])
     return scores, summary
 

@@ -17,6 +17,7 @@ def register(sub: Any) -> None:
 def cmd_list(args: argparse.Namespace) -> int:
     from eval_mm.registries import METRICS, MODELS, TASKS
     from eval_mm.report import table
+    from eval_mm.tasks._groups import GROUPS
 
     if args.what == "tasks":
         rows = [
@@ -30,6 +31,9 @@ def cmd_list(args: argparse.Namespace) -> int:
             for name, cls in TASKS.items()
         ]
         print(table(["task", "aliases", "version", "data", "metrics"], rows))
+        groups = [[name, str(len(tasks)), about] for name, (about, tasks) in GROUPS.items()]
+        print("\nGroups (use as --task NAME):")
+        print(table(["group", "tasks", "about"], groups))
     elif args.what == "models":
         rows = []
         for name, factory in MODELS.items():

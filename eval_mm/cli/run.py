@@ -47,7 +47,7 @@ def register(sub: Any) -> None:
         "-t",
         required=True,
         type=names,
-        help="task id or alias; several separated by commas",
+        help="task id, alias or group (e.g. llmjp-board-2026); several separated by commas",
     )
     p.add_argument(
         "--output-dir",
@@ -176,8 +176,9 @@ def cmd_run(args: argparse.Namespace) -> int:
     sample_ids = _sample_ids(args.sample_ids)
     from eval_mm.core.task import TaskOptions
     from eval_mm.registries import TASKS
+    from eval_mm.tasks._groups import expand as expand_groups
 
-    task_names = [t.strip() for t in args.task.split(",") if t.strip()]
+    task_names = expand_groups(t.strip() for t in args.task.split(",") if t.strip())
     task_classes = [TASKS.get(name) for name in task_names]  # fail fast on unknown names
     task_opts = TaskOptions(args.prompt_variant, args.data, task_options)
     tasks = [cls(task_opts) for cls in task_classes]

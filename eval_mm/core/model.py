@@ -75,7 +75,23 @@ class GenerationFailure:
     kind: str = "permanent"
 
 
-ModelOutput = str | GenerationFailure
+@dataclass(frozen=True)
+class Generation:
+    """A model's reply to one sample, with what the backend says about it.
+
+    `finish_reason` is "length" when the reply was cut by `max_new_tokens` (or the context),
+    "stop" when the model ended it, None when the backend cannot tell. `reasoning` holds
+    reasoning an API returned apart from the answer (`reasoning_content`); reasoning inside
+    the text (`<think>...</think>`) is separated at scoring time (eval_mm.reasoning)."""
+
+    text: str
+    finish_reason: str | None = None
+    reasoning: str | None = None
+    output_tokens: int | None = None
+    reasoning_tokens: int | None = None
+
+
+ModelOutput = str | Generation | GenerationFailure
 
 
 class Model(ABC):

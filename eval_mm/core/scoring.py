@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import re
 from abc import ABC
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -56,6 +57,10 @@ class ScoreContext:
         self.resources.clear()
 
 
+REASONING_RULES = ("strict", "legacy", "raw")
+_PARITY_ID = re.compile(r"_(?:legacy|legacy_random|original)$")
+
+
 class Scorer(ABC):
     """Base class of every metric.
 
@@ -69,10 +74,24 @@ class Scorer(ABC):
     description: ClassVar[str] = ""
     # Metric kind, used by the leaderboard filters and the gate's default tolerance.
     kind: ClassVar[str] = "accuracy"  # accuracy | similarity | judge
+    # What a reasoning model's output becomes before scoring (spec tasks-2026.md §1, applied by
+    # `eval_mm.reasoning.score_outputs`): "strict" (the answer after the last </think>),
+    # "legacy" (the reference's strip) or "raw". None: "raw" for ids ending in `_legacy`,
+    # `_legacy_random` or `_original` (they reproduce scorers that strip nothing), else "strict".
+    reasoning: ClassVar[str | None] = None
 
     @property
     def key(self) -> str:
         return f"{self.id}@{self.version}"
+
+    def reasoning_rule(self) -> str:
+        """The effective rule: `reasoning`, or by id ("raw" for the reference-parity ids)."""
+        rule = self.reasoning or ("raw" if _PARITY_ID.search(self.id) else "strict")
+        if rule not in REASONING_RULES:
+            raise ValueError(
+                f"metric {self.id}: reasoning {rule!r} is not one of {REASONING_RULES}"
+            )
+        return rule
 
     def score_one(self, sample: Sample, output: str) -> Score:
         """Default: score against the sample's references; a sample without any reference is
@@ -100,7 +119,7 @@ class Scorer(ABC):
         """Default: mean x scale with a seeded bootstrap CI, and breakdowns by metadata keys.
 
         `samples[i]` is the sample of `scores[i]` (text only; images are not kept)."""
-        return summarise(
+        summary = summarise(
             [s.value for s in scores],
             [s.reason for s in scores],
             [s.metadata for s in samples],
@@ -108,6 +127,13 @@ class Scorer(ABC):
             scale=self.scale,
             seed=seed,
         )
+        extra = self.summary_extra(samples, scores)
+        return replace(summary, extra={**summary.extra, **extra}) if extra else summary
+
+    def summary_extra(self, samples: Sequence[Sample], scores: Sequence[Score]) -> dict[str, Any]:
+        """Named sub-numbers the default aggregation reports beside the mean (unparsed
+        counts, per-type means, ...); none by default."""
+        return {}
 
     def preflight(self, ctx: ScoreContext) -> None:
         """Check, before any generation starts, that scoring can run (API keys etc.);
@@ -116,7 +142,12 @@ class Scorer(ABC):
     def fingerprint(self, ctx: ScoreContext) -> dict[str, Any]:
         """Everything that decides this scorer's values for a given (sample, output): stored
         scores are reused only under an equal fingerprint. Judge metrics add the judge."""
-        return {"metric": self.id, "version": self.version, "class": type(self).__qualname__}
+        return {
+            "metric": self.id,
+            "version": self.version,
+            "class": type(self).__qualname__,
+            "reasoning": self.reasoning_rule(),
+        }
 
     def card(self) -> dict[str, Any]:
         return {"id": self.id, "version": self.version, "kind": self.kind}

@@ -80,6 +80,7 @@ class Task(ABC):
     """
 
     id: ClassVar[str]
+    short_name: ClassVar[str] = ""  # column header on the leaderboard (`Heron`); "" = the id
     aliases: ClassVar[tuple[str, ...]] = ()
     version: ClassVar[str] = "1"
     description: ClassVar[str] = ""

@@ -81,7 +81,19 @@ def mc_strict_score(sample: Sample, output: str) -> Score:
     return Score(1.0 if ok else 0.0, details={"parsed": ext.letter, "reason": ext.reason})
 
 
-def unparsed_count(scores: Sequence[Score]) -> int:
-    """Scored items where the extractor found no single answer (counted as wrong)."""
-    return sum(1 for s in scores if s.value is not None and "reason" in s.details
-               and s.details.get("parsed") is None)  # fmt: skip
+UNPARSED_REASONS = frozenset({"unparsed", "no_answer"})
+
+
+def parse_stats(scores: Sequence[Score]) -> dict[str, Any]:
+    """What a strict metric could not read, over its scored items: `unparsed` (no answer found
+    or a refusal) and `ambiguous` (several answers, none chosen), as counts and shares."""
+    scored = [s for s in scores if s.value is not None]
+    unparsed = sum(1 for s in scored if s.details.get("reason") in UNPARSED_REASONS)
+    ambiguous = sum(1 for s in scored if str(s.details.get("reason", "")).startswith("ambiguous"))
+    n = len(scored)
+    return {
+        "unparsed": unparsed,
+        "ambiguous": ambiguous,
+        "unparsed_share": unparsed / n if n else None,
+        "ambiguous_share": ambiguous / n if n else None,
+    }

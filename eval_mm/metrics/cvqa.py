@@ -14,8 +14,8 @@ from eval_mm.core.sample import Sample
 from eval_mm.core.scoring import Score, Scorer
 from eval_mm.metrics.base import (
     mc_strict_score,
+    parse_stats,
     reason_counts,
-    unparsed_count,
 )
 from eval_mm.metrics.exact import cvqa_contains
 from eval_mm.registries import register_metric
@@ -39,7 +39,7 @@ class CvqaAcc(Scorer):
     """Strict Japanese-aware letter extraction on `options`; unparsed = wrong, counted."""
 
     id = "cvqa_acc"
-    version = "1"
+    version = "2"
     kind: ClassVar[str] = "accuracy"
     description = "CVQA accuracy with strict letter extraction"
 
@@ -54,6 +54,5 @@ class CvqaAcc(Scorer):
         seed: int = 0,
     ) -> MetricSummary:
         summary = super().aggregate(samples, scores, breakdown_keys, seed)
-        extra = {**summary.extra, "unparsed": unparsed_count(scores),
-                 "reasons": reason_counts(scores)}  # fmt: skip
+        extra = {**summary.extra, **parse_stats(scores), "reasons": reason_counts(scores)}
         return replace(summary, extra=extra)

@@ -18,8 +18,12 @@ from eval_mm.core.aggregate import MetricSummary
 from eval_mm.core.sample import Sample
 from eval_mm.core.scoring import Score, Scorer
 from eval_mm.metrics.aggregation import drop_reason, group_summary
-from eval_mm.metrics.base import NOT_APPLICABLE, not_applicable
+from eval_mm.metrics.answer_text import clean
+from eval_mm.metrics.base import NOT_APPLICABLE, not_applicable, parse_stats
 from eval_mm.metrics.normalize import jdocqa_norm, nfkc
+from eval_mm.metrics.numbers import same_number
+from eval_mm.metrics.open_strict import final_number, gold_in, gold_number
+from eval_mm.metrics.yesno import polarity_strict
 from eval_mm.registries import register_metric
 
 TYPE_NAMES = {0: "yesno_exact", 1: "factoid_exact", 2: "numerical_exact", 3: "open-ended_bleu"}
@@ -57,9 +61,10 @@ def norm_contains(gold: str, pred: str) -> bool:
 _YES_NO = re.compile(r"\b(yes|no)\b", re.IGNORECASE)
 
 
-def polarity(text: str) -> str | None:
-    """'yes' / 'no' by the strict rule (§6.2): whichever of はい/いいえ comes first, else an
-    English yes/no word, else None."""
+def polarity_v1(text: str) -> str | None:
+    """The first strict rule (spec §6.2, `jdocqa_closed_acc@1`): whichever of はい/いいえ comes
+    first, else an English yes/no word, else None. Kept for the record; v2 reads
+    `yesno.polarity_strict`."""
     t = nfkc(text)
     yes, no = t.find("はい"), t.find("いいえ")
     if yes != -1 or no != -1:
@@ -70,6 +75,38 @@ def polarity(text: str) -> str | None:
         return "no" if no <= yes else "yes"
     m = _YES_NO.search(t)
     return m.group(1).lower() if m else None
+
+
+def polarity(text: str) -> str | None:
+    """'yes' / 'no' / None by the strict yes/no rule (`yesno.polarity_strict`)."""
+    return polarity_strict(text).value
+
+
+_GOLD_TRIM = re.compile("です|。|、")
+
+
+def closed_strict(gold: str, atype: int, output: str) -> Score:
+    """Types 0-2 by the strict rules: yes/no polarity; a numerical gold that states one number
+    against the response's final number; otherwise the gold as a word of the response (ASCII
+    word edges, spaces and width ignored, not rejected by its context)."""
+    details: dict[str, Any] = {"answer_type": atype}
+    if atype == 0:
+        want = polarity_strict(gold).value
+        if want is None:
+            return Score.unscored("gold_not_yes_no")
+        got = polarity_strict(output)
+        details.update(polarity=got.value, reason=got.reason)
+        return Score(1.0 if got.value == want else 0.0, details=details)
+    g = _GOLD_TRIM.sub("", clean(gold)).strip()
+    num = gold_number(g) if atype == 2 else None
+    if num is not None:
+        r = final_number(output)
+        details.update(reason=r.reason, parsed=None if r.number is None else r.number.value)
+        ok = r.number is not None and same_number(num, r.number)
+        return Score(1.0 if ok else 0.0, details=details)
+    text = clean(output)
+    details["reason"] = "text"
+    return Score(1.0 if gold_in(text, 0, len(text), g, loose=True) else 0.0, details=details)
 
 
 def answer_type(sample: Sample) -> int | None:
@@ -86,6 +123,7 @@ def legacy_item(gold: str, pred: str, atype: int) -> float:
 
 class _Jdocqa(Scorer):
     kind: ClassVar[str] = "accuracy"
+    strict: ClassVar[bool] = False  # strict metrics report unparsed / ambiguous shares
 
     def _per_type(self, samples: Sequence[Sample], scores: Sequence[Score]) -> dict[str, Any]:
         names = [None if (at := answer_type(s)) is None else TYPE_NAMES[at] for s in samples]
@@ -109,9 +147,8 @@ class _Jdocqa(Scorer):
     ) -> MetricSummary:
         summary = super().aggregate(samples, scores, breakdown_keys, seed)
         extra = {**summary.extra, "per_type": self._per_type(samples, scores)}
-        unparsed = sum(1 for s in scores if s.value is not None and s.details.get("unparsed"))
-        if unparsed:
-            extra["unparsed"] = unparsed
+        if self.strict:
+            extra.update(parse_stats(scores))
         return drop_reason(replace(summary, extra=extra), NOT_APPLICABLE, NOT_APPLICABLE)
 
 
@@ -130,26 +167,18 @@ class JdocqaAccLegacy(_Jdocqa):
 
 @register_metric
 class JdocqaClosedAcc(_Jdocqa):
-    """Types 0-2 only: yes/no by the polarity rule (unparsed = wrong, counted), factoid and
-    numerical by normalised containment. Open-ended items are out of scope."""
+    """Types 0-2 only, by the strict rules (`closed_strict`); unparsed and ambiguous answers are
+    wrong and counted. Open-ended items are out of scope."""
 
     id = "jdocqa_closed_acc"
-    version = "1"
-    description = "JDocQA closed-type accuracy (yes/no polarity rule)"
+    version = "2"
+    description = "JDocQA closed-type accuracy (strict yes/no, number and text rules)"
+    strict = True
 
     def score_typed(self, gold: str, atype: int, output: str) -> Score:
         if atype == 3:
             return not_applicable()
-        if atype != 0:
-            return Score(float(norm_contains(gold, output)), details={"answer_type": atype})
-        want = polarity(gold)
-        if want is None:
-            return Score.unscored("gold_not_yes_no")
-        got_pol = polarity(output)
-        details: dict[str, Any] = {"answer_type": 0, "polarity": got_pol}
-        if got_pol is None:
-            details["unparsed"] = True
-        return Score(1.0 if got_pol == want else 0.0, details=details)
+        return closed_strict(gold, atype, output)
 
 
 @register_metric

@@ -17,6 +17,8 @@ from eval_mm.core.aggregate import MetricSummary
 from eval_mm.core.sample import Sample
 from eval_mm.core.scoring import Score, Scorer
 from eval_mm.metrics.aggregation import macro_over_groups, micro_mean
+from eval_mm.metrics.answer_text import negated
+from eval_mm.metrics.base import parse_stats
 from eval_mm.metrics.exact import contains
 from eval_mm.registries import register_metric
 
@@ -31,9 +33,13 @@ def _spans(label: str, text: str) -> list[tuple[int, int]]:
     return out
 
 
-def mentioned_labels(output: str, labels: Iterable[str]) -> set[str]:
-    """Labels found in the output, minus those found only inside a longer found label."""
+def mentioned_labels(output: str, labels: Iterable[str], strict: bool = True) -> set[str]:
+    """Labels found in the output, minus those found only inside a longer found label and
+    (`strict`) those only mentioned to be rejected (「桜ではなく梅」 mentions 梅)."""
     found = {lab: _spans(lab, output) for lab in set(labels) if lab}
+    if strict:
+        found = {lab: [(s, e) for s, e in sp if not negated(output, s, e)]
+                 for lab, sp in found.items()}  # fmt: skip
     found = {lab: sp for lab, sp in found.items() if sp}
     kept = set()
     for lab, spans in found.items():
@@ -71,6 +77,8 @@ class _Jic(Scorer):
         macro, per = macro_over_groups(values, domains, self.scale)
         none_vals = [v for v, d in zip(values, domains, strict=True) if d is None]
         extra: dict[str, Any] = {**summary.extra, "domains": per, "micro": summary.value}
+        if any("reason" in s.details for s in scores):
+            extra.update(parse_stats(scores))
         if none_vals:
             log.warning("jic: %d items have no domain; reported apart", len(none_vals))
             extra["domain_none"] = {
@@ -95,12 +103,13 @@ class JicAccLegacy(_Jic):
 
 @register_metric
 class JicAcc(_Jic):
-    """Correct only if the gold is the single domain label mentioned; macro over domains.
+    """Correct only if the gold is the single domain label mentioned (rejected mentions do not
+    count); macro over domains. No label is `unparsed`, several are `ambiguous` (both counted).
 
     Needs `metadata["category_set"]`; without it the item is unscored (`no_category_set`)."""
 
     id = "jic_acc"
-    version = "1"
+    version = "2"
     description = "JIC-VQA strict: only the gold label of the domain is mentioned"
 
     def score_golds(self, sample: Sample, golds: list[str], output: str) -> Score:
@@ -108,4 +117,6 @@ class JicAcc(_Jic):
         if not labels:
             return Score.unscored("no_category_set")
         found = sorted(mentioned_labels(output, [*labels, golds[0]]))
-        return Score(1.0 if found == [golds[0]] else 0.0, details={"found": found})
+        reason = "label" if len(found) == 1 else ("ambiguous" if found else "unparsed")
+        ok = found == [golds[0]]
+        return Score(1.0 if ok else 0.0, details={"found": found, "reason": reason})

@@ -18,9 +18,10 @@ from eval_mm.core.aggregate import MetricSummary
 from eval_mm.core.sample import Sample
 from eval_mm.core.scoring import Score, Scorer
 from eval_mm.metrics.aggregation import group_summary, micro_mean
-from eval_mm.metrics.base import options_of
+from eval_mm.metrics.base import options_of, parse_stats
 from eval_mm.metrics.choice import extract_legacy, extract_strict
 from eval_mm.metrics.open_answer import eval_open, parse_open
+from eval_mm.metrics.open_strict import score_open
 from eval_mm.registries import register_metric
 
 log = logging.getLogger(__name__)
@@ -84,10 +85,13 @@ class _Jmmmu(Scorer):
                     details["random_pick"] = True
             details.update(type="mc", parsed=letter)
             ok = letter is not None and letter in golds
+        elif self.variant == "strict":
+            res = score_open(golds, output)
+            details.update(type="open", parsed=res.parsed, reason=res.reason)
+            ok = res.ok
         else:
-            preds = parse_open(output, strict=self.variant == "strict")
             details["type"] = "open"
-            ok = eval_open(golds, preds)
+            ok = eval_open(golds, parse_open(output))
         return Score(1.0 if ok else 0.0, details=details)
 
     def aggregate(
@@ -98,7 +102,8 @@ class _Jmmmu(Scorer):
         seed: int = 0,
     ) -> MetricSummary:
         """Headline: micro accuracy over all items. Extra: `ca`, `cs`, `subjects`, `domains`
-        (CA only), `mc_unparsed`, and for the random variant `seed` and `random_picks`."""
+        (CA only), `mc_unparsed`; for strict `unparsed`, `ambiguous` (and their shares, MC and
+        open items together) and `mc_reasons`; for the random variant `seed`, `random_picks`."""
         summary = super().aggregate(samples, scores, breakdown_keys, seed)
         values = [s.value for s in scores]
         subjects = [subject_of(s) for s in samples]
@@ -124,8 +129,9 @@ class _Jmmmu(Scorer):
         }  # fmt: skip
         if self.variant == "strict":
             reasons: dict[str, int] = {}
+            extra.update(parse_stats(scores))
             for s in scores:
-                if s.value is not None and "reason" in s.details:
+                if s.value is not None and s.details.get("type") == "mc":
                     reasons[s.details["reason"]] = reasons.get(s.details["reason"], 0) + 1
             extra["mc_reasons"] = dict(sorted(reasons.items()))
         if self.variant == "legacy_random":
@@ -142,10 +148,10 @@ class _Jmmmu(Scorer):
 
 @register_metric
 class JmmmuAcc(_Jmmmu):
-    """JMMMU accuracy: strict MC extraction (§7.2) and the fixed open-answer parser (§8.2)."""
+    """JMMMU accuracy: strict MC extraction and strict open-answer reading (docs/metrics.md)."""
 
     id = "jmmmu_acc"
-    version = "1"
+    version = "2"
     description = "JMMMU accuracy, strict Japanese-aware parsing (micro; CA/CS in extra)"
 
 

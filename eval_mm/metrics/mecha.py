@@ -19,8 +19,8 @@ from eval_mm.core.scoring import Score, Scorer
 from eval_mm.metrics.aggregation import group_summary
 from eval_mm.metrics.base import (
     mc_strict_score,
+    parse_stats,
     reason_counts,
-    unparsed_count,
 )
 from eval_mm.metrics.exact import contains
 from eval_mm.registries import register_metric
@@ -86,7 +86,7 @@ class _Mecha(Scorer):
         values = [s.value for s in scores]
         extra = {**summary.extra, "groups": mecha_groups(samples, values, self.scale, True)}
         if any("reason" in s.details for s in scores):
-            extra["unparsed"] = unparsed_count(scores)
+            extra.update(parse_stats(scores))
             extra["reasons"] = reason_counts(scores)
         return replace(summary, extra=extra)
 
@@ -108,7 +108,7 @@ class MechaAcc(_Mecha):
     """Strict extraction on the rotated `options`; pooled over all rotations; unparsed counted."""
 
     id = "mecha_acc"
-    version = "1"
+    version = "2"
     description = "MECHA-ja accuracy with strict Japanese-aware letter extraction"
 
     def score_one(self, sample: Sample, output: str) -> Score:
@@ -123,7 +123,7 @@ class MechaCircularAcc(_Mecha):
     with a missing or unscored rotation is excluded and counted in `extra["incomplete"]`."""
 
     id = "mecha_circular_acc"
-    version = "1"
+    version = "2"
     description = "MECHA-ja circular accuracy (all 4 rotations correct)"
 
     def score_one(self, sample: Sample, output: str) -> Score:
@@ -162,7 +162,7 @@ class MechaCircularAcc(_Mecha):
             "groups": mecha_groups(bases, list(values), self.scale, per_rotation=False),
             "rotation_acc": summarise([s.value for s in scores], [None] * len(scores), [],
                                       scale=self.scale).value,
-            "unparsed": unparsed_count(scores),
+            **parse_stats(scores),
         }  # fmt: skip
         # Base questions that could not be judged are the unscored units of this metric.
         reasons = {"incomplete_rotations": incomplete} if incomplete else {}

@@ -1,7 +1,8 @@
-"""JMMMU open-answer parsing (spec metrics.md §8): legacy (MMMU/JMMMU, bug for bug) and strict.
+"""JMMMU open-answer parsing, legacy (spec metrics.md §8.1: MMMU/JMMMU, bug for bug).
 
-`parse_open(response, strict)` returns the normalised predictions; `eval_open(golds, preds)`
-decides correctness. Both are pure: every call starts from a fresh indicator list.
+`parse_open(response)` returns the normalised predictions; `eval_open(golds, preds)` decides
+correctness. Both are pure: every call starts from a fresh indicator list. The strict reading
+(`jmmmu_acc`) is `open_strict.score_open`.
 """
 
 from __future__ import annotations
@@ -9,31 +10,25 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from eval_mm.metrics.normalize import nfkc
-
 Pred = str | float
 
 # "解答は、" "回答は" are fused by a missing comma in the reference list (kept on purpose).
 LEGACY_INDICATORS = ("よって", "よって、", "答えは", "答えは、", "最終的に", "最終的に、", "解答は",
                      "解答は、回答は", "回答は、")  # fmt: skip
-STRICT_INDICATORS = ("よって", "よって、", "答えは", "答えは、", "最終的に", "最終的に、", "解答は",
-                     "解答は、", "回答は", "回答は、")  # fmt: skip
 LAST_ONLY = ("＝", "=")
 _PUNCT_TAILS = {",", ".", "!", "?", ";", ":", "'", "、", "。", "！", "？", "；", "："}
 _SPLIT = re.compile(r"[。！？.]\s*|\n")
 
 _COMMA_LEGACY = re.compile(r"-?\b\d{1,3}(?:,\d{3})+\b")
-_COMMA_STRICT = re.compile(r"-?(?<![0-9A-Za-z])\d{1,3}(?:,\d{3})+(?![0-9A-Za-z])")
 _SCIENTIFIC = re.compile(r"-?\d+(?:\.\d+)?[eE][+-]?\d+")
 _SIMPLE = re.compile(r"-?(?:\d+\.\d+|\.\d+|\d+)(?![eE][+-]?\d+)(?![,\d])")
 _COUNTER = re.compile(r"(\d+)(?:つ|個|度|円|人|年|匹|台|%)")
 
 
-def extract_numbers(s: str, strict: bool = False) -> list[str]:
+def extract_numbers(s: str) -> list[str]:
     """Number strings in the reference order: comma, scientific, simple, Japanese counters."""
-    comma = _COMMA_STRICT if strict else _COMMA_LEGACY
     return [
-        *comma.findall(s),
+        *_COMMA_LEGACY.findall(s),
         *_SCIENTIFIC.findall(s),
         *_SIMPLE.findall(s),
         *_COUNTER.findall(s),
@@ -57,14 +52,13 @@ def normalize_pred(s: str) -> list[Pred]:
     return [" " + s, s + " "] if len(s) == 1 else [s]
 
 
-def key_responses(response: str, strict: bool = False) -> list[str]:
+def key_responses(response: str) -> list[str]:
     """The tails after answer indicators, or the whole response when there is none."""
     response = response.strip().strip("。").strip()
     subs = _SPLIT.split(response)
-    base = STRICT_INDICATORS if strict else LEGACY_INDICATORS
     keys: list[str] = []
     for i, sub in enumerate(subs):
-        indicators = base + LAST_ONLY if i == len(subs) - 1 else base
+        indicators = LEGACY_INDICATORS + LAST_ONLY if i == len(subs) - 1 else LEGACY_INDICATORS
         shortest: str | None = None
         for ind in indicators:
             if ind not in sub:
@@ -78,14 +72,12 @@ def key_responses(response: str, strict: bool = False) -> list[str]:
     return keys or [response]
 
 
-def parse_open(response: str, strict: bool = False) -> list[Pred]:
-    """Normalised, de-duplicated predictions of an open answer (strict applies NFKC first)."""
-    if strict:
-        response = nfkc(response)
-    keys = key_responses(response, strict)
+def parse_open(response: str) -> list[Pred]:
+    """Normalised, de-duplicated predictions of an open answer."""
+    keys = key_responses(response)
     raw = list(keys)
     for k in keys:
-        raw.extend(extract_numbers(k, strict))
+        raw.extend(extract_numbers(k))
     out: list[Pred] = []
     for r in raw:
         for p in normalize_pred(r):

@@ -14,7 +14,13 @@ from dataclasses import dataclass
 from typing import Any, Literal
 from urllib.parse import urlsplit
 
-from eval_mm.core.model import GenerationConfig, GenerationFailure, Model, ModelOutput
+from eval_mm.core.model import (
+    Generation,
+    GenerationConfig,
+    GenerationFailure,
+    Model,
+    ModelOutput,
+)
 from eval_mm.core.options import Options, option, parse_options
 from eval_mm.core.sample import Sample
 from eval_mm.errors import UserError
@@ -165,7 +171,9 @@ class OpenAIModel(Model):
             if reply.status == "ok" and reply.texts:
                 if reply.model:
                     self.reported_models.add(reply.model)
-                out.append(reply.texts[0])
+                finish = reply.finish_reasons[0] if reply.finish_reasons else None
+                tokens = (reply.usage or {}).get("completion_tokens")
+                out.append(Generation(reply.texts[0], finish, output_tokens=tokens))
             else:
                 kind = reply.error_kind or "permanent"
                 out.append(GenerationFailure(f"api: {reply.error or reply.status}", kind))

@@ -61,6 +61,7 @@ def test_run_card_records_how_the_result_was_made(oracle_run: Path) -> None:
         "errors": 0,
         "transient_errors": 0,
         "missing": 0,
+        "truncated": 0,
     }
     assert card["timings"]["generate_s"] >= 0 and card["timings"]["score_s"] >= 0
     assert len(card["selection"]["sample_ids_sha256"]) == 64

@@ -129,7 +129,7 @@ CASES: list[Case] = [
     Case("task-option-bool", ("run", "-m", "oracle", "-t", "mecha", "--task-option",
                               "rotate=maybe", "-o", "{R}"), "true or false"),
     Case("task-option-subjects", ("run", "-m", "oracle", "-t", "jmmmu", "--task-option",
-                                  "subjects=Cooking", "-o", "{R}"), "'Cooking'"),
+                                  "subjects=Cooking", "-o", "{R}"), "Cooking not among"),
     # --- files given to run ---------------------------------------------------------------
     Case("sample-ids-missing", run("--sample-ids", "{T}/none.txt"), "does not exist"),
     Case("sample-ids-not-utf8", run("--sample-ids", "{D}/ids-latin1.txt"), "not UTF-8"),

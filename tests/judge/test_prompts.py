@@ -9,7 +9,13 @@ import pytest
 from eval_mm.errors import UserError
 from eval_mm.judges.prompt import PROMPT_DIR, available_prompts, load_prompt, parse_prompt_file
 
-VERSIONS = ["heron_llmjp_v2", "heron_original_v1", "judge_1to5_llmjp"]
+VERSIONS = [
+    "heron_llmjp_v2",
+    "heron_original_v1",
+    "judge_1to5_llmjp",
+    "jwt_board_llmjp",
+    "jammeval_hle_ja_v1",
+]
 
 
 def header_hashes(version: str) -> tuple[str, str]:

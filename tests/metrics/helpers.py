@@ -12,3 +12,13 @@ def make_sample(
 ) -> Sample:
     refs_list = [refs] if isinstance(refs, str) else list(refs)
     return Sample(id=sid, messages=user_turn(prompt), references=refs_list, metadata=metadata)
+
+
+def score(metric: str, sample: Sample, output: str) -> Any:
+    """One item through the registered scorer, with its reasoning rule applied (as the
+    scoring phase does)."""
+    from eval_mm.core.scoring import ScoreContext
+    from eval_mm.reasoning import score_outputs
+    from eval_mm.registries import METRICS
+
+    return score_outputs(METRICS.get(metric)(), [sample], [output], ScoreContext())[0]

@@ -1,4 +1,9 @@
-"""Multiple-choice extraction vectors (spec metrics.md §7.3), both variants, and invariants."""
+"""Multiple-choice extraction vectors (spec metrics.md §7.3), both variants, and invariants.
+
+The legacy, MECHA-legacy and CVQA-legacy columns are the spec's verified values. The strict
+column follows `mc_extract_ja@2` (docs/metrics.md); it differs from the spec's @1 column in
+three rows, marked "@2".
+"""
 
 from __future__ import annotations
 
@@ -26,18 +31,18 @@ TABLE = [
     ("答え：B", "B", "B", "marker", 1, 1),
     ("答えは大阪です。", None, "B", "option_text", 0, 0),
     ("(B) 大阪", "B", "B", "standalone", 1, 1),
-    ("選択肢B", "B", "B", "marker", 1, 1),
+    ("選択肢B", "B", "B", "standalone", 1, 1),  # @2: a label word, not an answer statement
     ("正解はB", "B", "B", "marker", 1, 1),
     ("ABCD", "D", None, "unparsed", 1, 1),
     ("A, B, C, or D", "D", None, "ambiguous_letters", 1, 1),
     ("Answer: B", "B", "B", "marker", 1, 1),
     ("②", None, "B", "bare", 0, 0),
     ("AではなくBが正解です", "B", "B", "marker", 1, 1),
-    ("答えはAではなくBです", "A", "A", "marker", 1, 1),
+    ("答えはAではなくBです", "A", "B", "marker", 1, 1),  # @2: the contrast's positive side
     ("B。", "B", "B", "bare", 1, 1),
     ("I think the answer is (B).", "B", "B", "marker", 1, 1),
     ("（Ｂ）", None, "B", "bare", 0, 0),
-    ("最も適切なのはBの大阪です。", "B", "B", "standalone", 1, 1),
+    ("最も適切なのはBの大阪です。", "B", "B", "marker", 1, 1),  # @2: 「…なのは」 states it
     ("大阪", None, "B", "option_text", 0, 0),
     ("東京と大阪", None, None, "ambiguous_text", 0, 0),
     ("選択肢 B と C で迷いましたが、答えは C です。", "C", "C", "marker", 1, 1),
@@ -107,9 +112,7 @@ def test_never_outside_options(resp: str, n: int) -> None:
     got = extract_strict(resp, opts)
     assert got.reason in REASONS
     assert got.letter is None or got.letter in letters
-    assert (got.letter is None) == (
-        got.reason in ("ambiguous_letters", "ambiguous_text", "unparsed")
-    )
+    assert (got.letter is None) == (got.ambiguous or got.reason == "unparsed")
     legacy = extract_legacy(resp, opts)
     assert legacy is None or legacy in letters
     guessed = extract_legacy(resp, opts, random.Random(1))

@@ -6,6 +6,7 @@ import pytest
 
 from eval_mm.metrics.jmmmu import CS_SUBJECTS, DOMAIN_GROUPS
 from eval_mm.metrics.open_answer import eval_open, parse_open
+from eval_mm.metrics.open_strict import score_open
 from eval_mm.registries import METRICS
 from tests.metrics.helpers import make_sample
 
@@ -23,7 +24,7 @@ OPEN = [
 @pytest.mark.parametrize(("resp", "gold", "legacy", "strict"), OPEN)
 def test_open_vectors(resp: str, gold: str, legacy: int, strict: int) -> None:
     assert eval_open(gold, parse_open(resp)) == bool(legacy)
-    assert eval_open(gold, parse_open(resp, strict=True)) == bool(strict)
+    assert score_open(gold, resp).ok == bool(strict)
     for metric, want in (("jmmmu_acc_legacy", legacy), ("jmmmu_acc", strict)):
         s = make_sample(gold, sid="test_Math_1", question_type="open")
         assert METRICS.get(metric)().score_one(s, resp).value == want

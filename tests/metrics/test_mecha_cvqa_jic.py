@@ -57,7 +57,9 @@ def test_mecha_strict_unparsed_counted() -> None:
                                                           strict=True)]  # fmt: skip
     summary = acc.aggregate(samples, scores)
     assert summary.value == pytest.approx(100 / 3)
-    assert summary.extra["unparsed"] == 2
+    assert (summary.extra["unparsed"], summary.extra["ambiguous"]) == (1, 1)
+    shares = (summary.extra["unparsed_share"], summary.extra["ambiguous_share"])
+    assert shares == (pytest.approx(1 / 3), pytest.approx(1 / 3))
     assert summary.extra["reasons"] == {"ambiguous_text": 1, "bare": 1, "unparsed": 1}
     assert acc.score_one(make_sample("B"), "B").reason == "no_options"
 

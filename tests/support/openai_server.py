@@ -212,6 +212,13 @@ class FakeOpenAI:
     def completion(self, body: dict[str, Any]) -> dict[str, Any]:
         n = int(body.get("n") or 1)
         texts = [self.reply_text(body, k) for k in range(n)]
+        # A reply longer than max_tokens (4 characters a token) is cut, as a real server does.
+        limit = body.get("max_completion_tokens") or body.get("max_tokens")
+        finish = ["stop"] * n
+        if isinstance(limit, int):
+            for k, t in enumerate(texts):
+                if len(t) // 4 + 1 > limit:
+                    texts[k], finish[k] = t[: limit * 4], "length"
         prompt_tokens = (
             sum(len(str(m.get("content", ""))) for m in body.get("messages", [])) // 4 + 1
         )
@@ -226,7 +233,7 @@ class FakeOpenAI:
                 {
                     "index": k,
                     "message": {"role": "assistant", "content": t},
-                    "finish_reason": "stop",
+                    "finish_reason": finish[k],
                     "logprobs": None,
                 }
                 for k, t in enumerate(texts)

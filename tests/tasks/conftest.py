@@ -22,10 +22,12 @@ import pytest
 from tests.conftest import ROOT, cli_env
 from tests.support.openai_server import FakeOpenAI
 from tests.tasks import synthetic
-from tests.tasks.helpers import ALL_TASKS, find_runs, judge_flags
+from tests.tasks.helpers import ALL_TASKS, TASK_ARG, find_runs, judge_flags
 
 HERON_GOOD = '{"score_gpt": 8, "score": 8}'
 HERON_BAD = '{"score_gpt": 8, "score": 1}'
+JAMMEVAL_YES = "extracted_final_answer: x\nreasoning: same\ncorrect: yes\nconfidence: 100"
+JAMMEVAL_NO = "extracted_final_answer: ZZZ\nreasoning: differs\ncorrect: no\nconfidence: 100"
 
 
 def load_prepare_script() -> ModuleType:
@@ -135,6 +137,10 @@ def judge_server() -> Iterator[FakeOpenAI]:
         srv.script(f"[Assistant 2]\n{wrong}\n", "8 1\nweak")  # heron_original_v1 prompt
         srv.script("[Assistant 2]", "8 8\nsame")
         srv.script(f"Prediction: {wrong}\n", "1")  # judge_1to5_llmjp
+        srv.script(f"[モデルの回答]: {wrong}\n", "correct: no")  # jwt_board_llmjp
+        srv.script("[モデルの回答]:", "correct: yes")
+        srv.script(f"[response]: {wrong}\n", JAMMEVAL_NO)  # jammeval_hle_ja_v1
+        srv.script("[response]:", JAMMEVAL_YES)
         yield srv
 
 
@@ -159,7 +165,7 @@ def run_all(model: str, data_root: Path, out: Path, server: FakeOpenAI) -> dict[
         "--model",
         model,
         "--task",
-        ",".join(ALL_TASKS),
+        TASK_ARG,
         "-o",
         str(out / "results"),
         *judge_flags(server.base_url),

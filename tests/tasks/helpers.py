@@ -25,7 +25,29 @@ ALL_TASKS = (
     "cvqa-ja",
     "ja-multi-image-vqa",
     "cc-ocr-ja",
+    # the 2026 suite
+    "jawildtext-handwriting-ocr",
+    "jawildtext-receipt-kie",
+    "jawildtext-board-vqa",
+    "llava-bench-in-the-wild-en",
+    "mmmu",
+    "ai2d",
+    "chartqa",
+    "chartqapro",
+    "docvqa",
+    "infovqa",
+    "textvqa",
+    "okvqa",
+    "jammeval-heron-bench",
+    "jammeval-ja-vlm-bench",
+    "jammeval-jdocqa",
+    "jammeval-jgraphqa",
+    "jammeval-ja-multi-image-vqa",
+    "jammeval-cc-ocr-vqa",
+    "jammeval-cvqa",
 )
+# One command per model runs them all: the two groups of the 2026 suite plus the rest.
+TASK_ARG = "llmjp-board-2026,jammeval,ja-vg-vqa-500-first,synthdog-ja,jic-vqa"
 
 
 def judge_flags(base_url: str) -> list[str]:
@@ -71,6 +93,17 @@ def value(run: Path, metric: str) -> float:
     v = metrics[metric]["value"]
     assert v is not None, f"{metric} has no value: {metrics[metric]}"
     return float(v)
+
+
+def extremes(
+    oracle: Path, wrong: Path, metrics: tuple[str, ...], best: float = 100.0, worst: float = 0.0
+) -> None:
+    """The oracle reaches each metric's maximum and the wrong-answer model its minimum."""
+    import pytest
+
+    for metric in metrics:
+        assert value(oracle, metric) == pytest.approx(best), metric
+        assert value(wrong, metric) == pytest.approx(worst), metric
 
 
 def layout(rec: dict[str, Any]) -> str:

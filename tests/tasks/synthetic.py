@@ -12,6 +12,9 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from tests.tasks import synthetic_english as english
+from tests.tasks import synthetic_jammeval as jammeval
+from tests.tasks import synthetic_jawildtext as jawildtext
 from tests.tasks.synthetic_choice import cvqa, jmmmu, mecha
 from tests.tasks.synthetic_common import PALETTE, WRONG_ANSWER, png_b64, solid
 from tests.tasks.synthetic_judged import heron, jdocqa, jvb_itw, multi_image, vg_vqa
@@ -63,4 +66,24 @@ BUILDERS: dict[str, Callable[[Path], dict[str, Any]]] = {
     "cvqa-ja": cvqa,
     "ja-multi-image-vqa": multi_image,
     "cc-ocr-ja": cc_ocr,
+    # the 2026 suite
+    "jawildtext-handwriting-ocr": jawildtext.handwriting,
+    "jawildtext-receipt-kie": jawildtext.receipt,
+    "jawildtext-board-vqa": jawildtext.board,
+    "llava-bench-in-the-wild-en": jawildtext.llava_en,
+    "mmmu": english.mmmu,
+    "ai2d": english.ai2d,
+    "chartqa": english.chartqa,
+    "chartqapro": english.chartqapro,
+    "docvqa": english.docvqa,
+    "infovqa": english.infovqa,
+    "textvqa": english.textvqa,
+    "okvqa": english.okvqa,
+    "jammeval-heron-bench": jammeval.heron,
+    "jammeval-ja-vlm-bench": jammeval.ja_vlm_bench,
+    "jammeval-jdocqa": jammeval.jdocqa,
+    "jammeval-jgraphqa": jammeval.jgraphqa,
+    "jammeval-ja-multi-image-vqa": jammeval.multi_image,
+    "jammeval-cc-ocr-vqa": jammeval.cc_ocr_vqa,
+    "jammeval-cvqa": jammeval.cvqa,
 }
