@@ -7,6 +7,7 @@ error (rejected key, unknown model) stops the run at once."""
 
 from __future__ import annotations
 
+import sys
 import time
 import traceback
 from collections.abc import Callable, Sequence
@@ -24,12 +25,22 @@ from eval_mm.core.model import (
 )
 from eval_mm.core.sample import Sample
 from eval_mm.failures import FailureKind, FatalError, classify, fatal_error
-from eval_mm.store import PREDICTIONS, JsonlAppender, atomic_write_jsonl, iter_jsonl, read_jsonl
+from eval_mm.redact import redact_text
+from eval_mm.store import (
+    PREDICTIONS,
+    JsonlAppender,
+    atomic_write_jsonl,
+    iter_jsonl,
+    read_jsonl,
+    read_jsonl_checked,
+)
+from eval_mm.terminal import cell, safe
 
 
 def _describe(exc: BaseException) -> str:
     msg = str(exc).strip().splitlines()
-    return f"{type(exc).__name__}: {msg[0] if msg else ''}"[:500]
+    # Redacted before it is cut: a key cut in half would no longer be recognised.
+    return redact_text(f"{type(exc).__name__}: {msg[0] if msg else ''}")[:500]
 
 
 def load_predictions(run_dir: Path) -> dict[str, dict[str, Any]]:
@@ -58,7 +69,16 @@ def _generate_batch(
     model: Model, batch: Sequence[Sample], config: GenerationConfig
 ) -> list[Outcome]:
     """Outputs for a batch; if the batch raises, each sample is retried alone so that only
-    the samples that fail on their own are recorded as errors."""
+    the samples that fail on their own are recorded as errors. A sample whose data could not
+    be read (a corrupt image) is recorded as failed without reaching the model."""
+    broken = {s.id: s.data_error for s in batch if s.data_error}
+    if broken:
+        ok = [s for s in batch if s.id not in broken]
+        rest = iter(_generate_batch(model, ok, config) if ok else [])
+        return [
+            (None, f"data: {broken[s.id]}", "permanent") if s.id in broken else next(rest)
+            for s in batch
+        ]
     try:
         outs = model.generate(batch, config)
         if len(outs) != len(batch):
@@ -76,7 +96,7 @@ def _generate_batch(
         except (KeyboardInterrupt, FatalError):
             raise
         except Exception as exc:
-            traceback.print_exc(limit=1)
+            print(safe(redact_text(traceback.format_exc(limit=1))), file=sys.stderr, end="")
             results.append(_failure(exc, model))
     return results
 
@@ -127,7 +147,14 @@ def run_generation(
 ) -> dict[str, Any]:
     """Generate outputs for every sample without a current prediction; return counts."""
     order = [s.id for s in samples]
-    on_disk = read_jsonl(run_dir / PREDICTIONS)
+    read = read_jsonl_checked(run_dir / PREDICTIONS)
+    if read.damaged:
+        print(
+            f"note: {run_dir / PREDICTIONS} had {read.describe()} (an interrupted run, or "
+            "edited by hand); the samples on them are generated again",
+            file=sys.stderr,
+        )
+    on_disk = read.records
     existing = {r["id"]: r for r in on_disk if "id" in r}
     keep = {
         i: r
@@ -142,8 +169,8 @@ def run_generation(
     if reused and on_batch is not None:
         on_batch([s for s in samples if s.id in reused])
     keep.update(reused)
-    if len(keep) != len(on_disk) or reused:
-        compact_predictions(run_dir, keep, order)  # drop duplicates, stale records, torn lines
+    if read.damaged or len(keep) != len(on_disk) or reused:
+        compact_predictions(run_dir, keep, order)  # drop duplicates, stale records, bad lines
     todo = [s for s in samples if s.id not in keep]
     started = time.perf_counter()
     with (
@@ -151,7 +178,7 @@ def run_generation(
         tqdm(
             total=len(samples),
             initial=len(samples) - len(todo),
-            desc=f"generate {model.model_id}",
+            desc=cell(f"generate {model.model_id}"),
             unit="sample",
             disable=not progress,
             leave=False,

@@ -1,8 +1,13 @@
-"""Readable text tables of a run's summary (for the terminal and `eval-mm show`)."""
+"""Readable text tables of a run's summary (for the terminal and `eval-mm show`).
+
+Every cell goes through `eval_mm.terminal.cell`: names from data or users cannot drive the
+terminal."""
 
 from __future__ import annotations
 
 from typing import Any
+
+from eval_mm.terminal import cell
 
 
 def _fmt(value: Any, digits: int = 2) -> str:
@@ -13,12 +18,14 @@ def _fmt(value: Any, digits: int = 2) -> str:
     return str(value)
 
 
-def _numeric(cell: str) -> bool:
-    return bool(cell) and (cell == "-" or cell.lstrip("-[").replace(".", "", 1)[:1].isdigit())
+def _numeric(text: str) -> bool:
+    return bool(text) and (text == "-" or text.lstrip("-[").replace(".", "", 1)[:1].isdigit())
 
 
 def table(headers: list[str], rows: list[list[str]]) -> str:
-    """Plain-text table; numeric cells are right-aligned."""
+    """Plain-text table; numeric cells are right-aligned; control characters escaped."""
+    headers = [cell(h) for h in headers]
+    rows = [[cell(c) for c in r] for r in rows]
     widths = [
         max(len(h), *(len(r[i]) for r in rows)) if rows else len(h) for i, h in enumerate(headers)
     ]
@@ -87,10 +94,12 @@ def breakdown_tables(metrics: dict[str, dict[str, Any]]) -> list[str]:
 def format_summary(summary: dict[str, Any]) -> str:
     metrics = summary.get("metrics", {})
     counts = summary.get("counts", {})
-    head = (
+    head = cell(
         f"task {summary.get('task')} v{summary.get('task_version')}  model {summary.get('model')}  "
         f"samples {counts.get('samples', '?')}  errors {counts.get('errors', 0)}"
     )
+    if counts.get("missing"):  # samples without a prediction: no metric covers them
+        head += f"  missing {cell(counts['missing'])}"
     parts = [head]
     truncated, total = int(counts.get("truncated") or 0), int(counts.get("samples") or 0)
     if total and truncated / total > 0.01:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import shutil
+import sys
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -38,7 +39,17 @@ from eval_mm.runcard import (
     run_dir,
 )
 from eval_mm.score import MetricOutcome, sample_record, score_run
-from eval_mm.store import CARD, IMAGES_DIR, SAMPLES, SUMMARY, atomic_write_json, atomic_write_jsonl
+from eval_mm.store import (
+    CARD,
+    IMAGES_DIR,
+    SAMPLES,
+    SUMMARY,
+    CorruptResult,
+    atomic_write_json,
+    atomic_write_jsonl,
+    prediction_health,
+    read_samples_checked,
+)
 
 
 @dataclass
@@ -187,6 +198,8 @@ def evaluate(
                 for s in samples
             ]
             atomic_write_jsonl(folder / SAMPLES, records)
+        else:
+            read_samples_checked(folder)  # a damaged one fails now, not after generation
         card |= {
             "schema": CARD_SCHEMA,
             "config_id": config_id(ident),
@@ -375,6 +388,9 @@ def rescore(
     is written only after every metric is scored, in one atomic replace."""
     with RunLock(folder):
         card = card if card is not None else read_card(folder, required=True)
+        # Lines lost from predictions.jsonl since the run (torn, corrupt, deleted) are counted
+        # now: the status and the summary say how many samples no metric covers.
+        card.setdefault("counts", {})["missing"] = prediction_health(folder).missing
         ctx.run_dir = folder
         t0 = time.perf_counter()
         outcomes, state = score_run(
@@ -404,7 +420,11 @@ def _summary(
 ) -> dict[str, Any]:
     """summary.json: the numbers of this invocation's fingerprints, plus those of earlier
     invocations made from the same predictions and golds (`inputs`); never a stale one."""
-    old = read_card(folder, SUMMARY)
+    try:
+        old = read_card(folder, SUMMARY)
+    except CorruptResult:  # scoring is what rebuilds it
+        print(f"note: {folder / SUMMARY} was unreadable; rebuilt now", file=sys.stderr)
+        old = {}
     by_fp: dict[str, dict[str, Any]] = dict(old.get("by_fingerprint") or {})
     metrics = {
         m: v for m, v in (old.get("metrics") or {}).items() if v.get("inputs") == state

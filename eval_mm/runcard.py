@@ -5,7 +5,6 @@ from __future__ import annotations
 import hashlib
 import json
 import platform
-import re
 import subprocess
 import sys
 from collections.abc import Sequence
@@ -16,28 +15,33 @@ from typing import Any
 
 import eval_mm
 from eval_mm.errors import UserError
+from eval_mm.redact import redact_argv
 from eval_mm.registries import loaded_plugins
-from eval_mm.store import CARD, contained, read_json, slugify
+from eval_mm.store import CARD, CorruptResult, contained, read_json, slugify
 
 CARD_SCHEMA = 1
 
 
 @lru_cache(maxsize=1)
 def harness_commit() -> str | None:
-    """Git commit of the harness itself (None when installed from a wheel)."""
+    """Git commit of the harness itself (None when installed from a wheel).
+
+    `--no-optional-locks`: `git status` would otherwise refresh the index and take
+    `.git/index.lock`, colliding with the user's own git commands in that checkout."""
     root = Path(eval_mm.__file__).resolve().parent.parent
     if not (root / ".git").exists():
         return None
+    git = ["git", "--no-optional-locks", "-C", str(root)]
     try:
         out = subprocess.run(
-            ["git", "-C", str(root), "rev-parse", "HEAD"],
+            [*git, "rev-parse", "HEAD"],
             capture_output=True,
             text=True,
             timeout=5,
             check=True,
         ).stdout.strip()
         dirty = subprocess.run(
-            ["git", "-C", str(root), "status", "--porcelain", "--untracked-files=no"],
+            [*git, "status", "--porcelain", "--untracked-files=no"],
             capture_output=True,
             text=True,
             timeout=5,
@@ -75,6 +79,8 @@ def read_card(folder: Path, name: str = CARD, required: bool = False) -> dict[st
         return {}
     try:
         data = read_json(path)
+    except CorruptResult:
+        raise  # already names the file and what to do
     except (ValueError, UnicodeDecodeError) as exc:
         raise UserError(
             f"{path} is damaged ({type(exc).__name__}); restore it from a backup, or rerun "
@@ -108,22 +114,3 @@ def harness_info() -> dict[str, Any]:
         "argv": redact_argv(sys.argv[1:]),
         "plugins": loaded_plugins(),
     }
-
-
-_SECRET_FLAG = re.compile(r"key|token|secret|password", re.IGNORECASE)
-_SECRET_VALUE = re.compile(r"^(sk-|hf_|Bearer )")
-
-
-def redact_argv(argv: Sequence[str]) -> list[str]:
-    """The command line without secrets: values of key/token flags and key-like strings."""
-    out: list[str] = []
-    hide_next = False
-    for arg in argv:
-        if hide_next or _SECRET_VALUE.match(arg):
-            out.append("***")
-        elif "=" in arg and _SECRET_FLAG.search(arg.split("=", 1)[0]):
-            out.append(arg.split("=", 1)[0] + "=***")
-        else:
-            out.append(arg)
-        hide_next = arg.startswith("-") and "=" not in arg and bool(_SECRET_FLAG.search(arg))
-    return out

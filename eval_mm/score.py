@@ -23,13 +23,13 @@ from eval_mm.generate import load_predictions
 from eval_mm.identity import digest, gold_digest, score_input_digest
 from eval_mm.reasoning import score_outputs, with_reasoning_counts
 from eval_mm.store import (
-    SAMPLES,
     JsonlAppender,
     atomic_write_jsonl,
     iter_jsonl,
-    read_jsonl,
+    read_samples_checked,
     score_path,
 )
+from eval_mm.terminal import cell
 
 CHUNK = 256  # scores are appended per chunk, so an interrupted judge run keeps its work
 
@@ -73,7 +73,7 @@ def sample_from_record(rec: dict[str, Any]) -> Sample:
 
 
 def load_samples(run_dir: Path) -> list[Sample]:
-    return [sample_from_record(r) for r in read_jsonl(run_dir / SAMPLES)]
+    return [sample_from_record(r) for r in read_samples_checked(run_dir)]
 
 
 def fingerprint_of(scorer: Scorer, ctx: ScoreContext) -> tuple[str, dict[str, Any]]:
@@ -145,7 +145,7 @@ def score_metric(
         JsonlAppender(path) as out,
         tqdm(
             total=len(todo),
-            desc=f"score {scorer.id}",
+            desc=cell(f"score {scorer.id}"),
             unit="sample",
             disable=not progress or not todo,
             leave=False,

@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
-import tempfile
 import threading
 from pathlib import Path
 from typing import Any
+
+from eval_mm.store import atomic_write_json
 
 
 def cache_key(
@@ -75,15 +75,6 @@ class JudgeCache:
         with self._lock:
             self._memory[key] = entry
             self.written.add(key)
-        path = self._path(key)
-        if path.parent not in self._dirs:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            self._dirs.add(path.parent)
-        fd, tmp = tempfile.mkstemp(prefix=".", suffix=".tmp", dir=path.parent)
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as f:
-                json.dump(entry, f, ensure_ascii=False)
-            os.replace(tmp, path)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+        # The store's atomic write: secrets masked, the umask's file mode; no fsync per entry
+        # (a lost entry is only a request sent again).
+        atomic_write_json(self._path(key), entry, indent=None, durable=False)

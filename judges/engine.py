@@ -33,6 +33,7 @@ from eval_mm.judges.reply import JudgeReply as JudgeReply  # re-exported: caller
 from eval_mm.judges.reply import JudgeRequest as JudgeRequest
 from eval_mm.judges.reply import reply_from_body
 from eval_mm.judges.settings import JudgeSettings
+from eval_mm.redact import redact_text
 
 T = TypeVar("T")
 RESOURCE_KEY = "judge_engine"
@@ -46,7 +47,8 @@ def redact(text: str) -> str:
 
 def short_error(exc: BaseException) -> str:
     msg = str(exc).strip().splitlines()
-    return redact(f"{type(exc).__name__}: {msg[0] if msg else ''}")[:300]
+    # Redacted before it is cut: a server may quote the key, and half a key is not recognised.
+    return redact_text(f"{type(exc).__name__}: {msg[0] if msg else ''}")[:300]
 
 
 class JudgeEngine:

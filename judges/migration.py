@@ -22,8 +22,9 @@ import numpy as np
 
 from eval_mm.core.sample import Sample
 from eval_mm.core.scoring import Score
-from eval_mm.gate.bootstrap import paired_statistic
+from eval_mm.gate.bootstrap import paired_resampled
 from eval_mm.gate.quiet import resampling_scorers
+from eval_mm.gate.stats import t_interval
 from eval_mm.judges import agreement
 from eval_mm.judges.scorer import JudgeScorer
 
@@ -38,6 +39,7 @@ class JudgedRun:
     path: Path
     samples: dict[str, Sample]
     records: dict[str, dict[str, Any]]  # score records by sample id
+    cluster_key: str | None = None  # the task's (items asked about one image resample together)
 
 
 Judged = Mapping[str, Mapping[str, JudgedRun]]  # judge label -> system -> run
@@ -100,11 +102,15 @@ def shift_interval(
 
     with resampling_scorers():
         try:
-            iv = paired_statistic(len(ids), stat, resamples, seed)
+            est = paired_resampled(
+                ids, [s.metadata for s in samples], ref.cluster_key, stat, resamples, seed
+            )
         except ValueError as exc:  # undefined on the pairs or on too many resamples
             out["note"] = str(exc)
             return out
-    out.update(shift=iv.delta, ci_low=iv.low, ci_high=iv.high, resamples=iv.resamples)
+    low, high = t_interval(est.delta, est.se, est.clusters, 0.95)
+    out.update(shift=est.delta, ci_low=low, ci_high=high, resamples=est.resamples,
+               clusters=est.clusters)
     return out
 
 

@@ -14,7 +14,7 @@ import numpy as np
 
 from eval_mm.gate.bootstrap import paired_mean
 from eval_mm.leaderboard.boards import Board, Cell, Column
-from eval_mm.leaderboard.runfiles import metric_scores
+from eval_mm.leaderboard.runfiles import metric_scores, sample_clusters
 
 RESAMPLES = 2000
 
@@ -84,6 +84,17 @@ def _scale(cell: Cell, values: list[float]) -> float | None:
     return None
 
 
+def cluster_key(task: str) -> str | None:
+    """The task's cluster key (items that share an image resample together), as the gate."""
+    from eval_mm.errors import UserError
+    from eval_mm.registries import TASKS
+
+    try:
+        return TASKS.get(task).cluster_key
+    except UserError:  # a task this installation does not know
+        return None
+
+
 def compare(board: Board, root: Path, a: str, b: str, seed: int = 0,
             columns: list[str] | None = None) -> list[Difference]:
     """Per column of `board` (or of `columns`): B minus A, with a paired CI where
@@ -116,11 +127,17 @@ def compare(board: Board, root: Path, a: str, b: str, seed: int = 0,
                 d.note = ("the headline is not a per-sample mean (a ratio or macro average): "
                           "difference of headlines, no interval")
             else:
+                key = cluster_key(col.task)
+                by_id = sample_clusters(root / ca.run, key)
+                # the gate's clusters: a sample without a label resamples on its own
+                clusters = [by_id.get(i, f"unit:{i}") for i in pairing.ids] if key else None
                 try:
                     iv = paired_mean(np.asarray(pairing.a), np.asarray(pairing.b), sa,
-                                     RESAMPLES, seed)
+                                     RESAMPLES, seed, clusters=clusters)
                     d.delta, d.ci = iv.delta, (iv.low, iv.high)
                     d.note = f"paired bootstrap over {d.paired} shared samples"
+                    if key:
+                        d.note += f" in {iv.clusters} clusters ({key})"
                 except ValueError:  # a single shared sample: no interval
                     d.note = f"{d.paired} shared sample: too few for an interval"
         missing = pairing.only_a + pairing.only_b + pairing.unscored

@@ -91,3 +91,16 @@ def reported_score_files(run_dir: Path) -> dict[str, Path]:
 def metric_scores(run_dir: Path, metric: str, fingerprint: str | None = None) -> Records:
     """Per-sample score records of one metric (of one fingerprint)."""
     return read_records(score_file(run_dir, metric, fingerprint))
+
+
+def sample_clusters(run_dir: Path, key: str | None) -> dict[str, str]:
+    """Sample id -> its cluster (the value of metadata[`key`] in samples.jsonl); samples
+    without one are missing, and resample on their own."""
+    if not key:
+        return {}
+    out: dict[str, str] = {}
+    for rec in read_records(run_dir / "samples.jsonl").records:
+        label = (rec.get("metadata") or {}).get(key)
+        if label is not None:
+            out[str(rec.get("id"))] = str(label)
+    return out

@@ -9,7 +9,6 @@ warnings instead of crashing.
 
 from __future__ import annotations
 
-import json
 import math
 import os
 from dataclasses import dataclass, field
@@ -251,7 +250,7 @@ def load_run(folder: Path, root: Path) -> tuple[Run | None, list[str]]:
     rel = os.path.relpath(folder, root)
     try:
         card = read_json(folder / CARD)
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+    except (OSError, ValueError) as exc:  # ValueError: JSON, UTF-8 or CorruptResult
         return None, [f"skipped {rel}: unreadable run.json ({type(exc).__name__})"]
     if not isinstance(card, dict):
         return None, [f"skipped {rel}: run.json is not an object"]
@@ -260,7 +259,7 @@ def load_run(folder: Path, root: Path) -> tuple[Run | None, list[str]]:
         return None, [f"skipped {rel}: no summary.json yet (run status {status!r})"]
     try:
         summary = read_json(folder / SUMMARY)
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+    except (OSError, ValueError) as exc:
         return None, [f"skipped {rel}: unreadable summary.json ({type(exc).__name__})"]
     if not isinstance(summary, dict) or not isinstance(summary.get("metrics", {}), dict):
         return None, [f"skipped {rel}: summary.json has no metrics object"]

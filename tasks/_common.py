@@ -11,7 +11,7 @@ from typing import Any, ClassVar
 
 from PIL import Image
 
-from eval_mm.core.sample import Sample, user_turn
+from eval_mm.core.sample import Sample, unreadable_image, user_turn
 from eval_mm.core.task import Task
 from eval_mm.errors import UserError
 
@@ -30,21 +30,47 @@ def asagi_prompt(instruction: str, question: str) -> str:
 
 
 def to_rgb(image: Any) -> Image.Image:
-    """A PIL image in RGB from what `datasets` hands out (PIL, or an undecoded dict)."""
+    """A PIL image in RGB from what `datasets` hands out (PIL, or an undecoded bytes/path
+    dict) or a file path. An image that cannot be decoded becomes a stand-in that fails its
+    sample (`eval_mm.core.sample.unreadable_image`); a value that is no image at all is a
+    schema error."""
     if isinstance(image, Image.Image):
-        return image if image.mode == "RGB" else image.convert("RGB")
+        return _decoded(lambda: image if image.mode == "RGB" else image.convert("RGB"))
     if isinstance(image, dict) and image.get("bytes"):
-        return Image.open(io.BytesIO(image["bytes"])).convert("RGB")
+        return _decoded(lambda: Image.open(io.BytesIO(image["bytes"])).convert("RGB"))
     if isinstance(image, dict) and image.get("path"):
-        return Image.open(image["path"]).convert("RGB")
+        return _decoded(lambda: Image.open(image["path"]).convert("RGB"))
+    if isinstance(image, str) and image.strip():
+        return _decoded(lambda: Image.open(image).convert("RGB"))
     raise UserError(
         f"expected an image, got {type(image).__name__}; is the local copy's schema right?"
     )
 
 
+def _decoded(load: Callable[[], Image.Image]) -> Image.Image:
+    try:
+        return load()
+    except (OSError, ValueError, SyntaxError, Image.DecompressionBombError) as exc:
+        # PIL raises OSError (truncated, unidentified, missing file), SyntaxError (a broken
+        # PNG chunk) or ValueError; each fails this one sample, with the reason recorded.
+        return unreadable_image(f"unreadable image ({type(exc).__name__}: {exc})"[:300])
+
+
 def decode_base64_image(data: str) -> Image.Image:
     """CC-OCR stores images as base64 strings."""
-    return Image.open(io.BytesIO(base64.b64decode(data))).convert("RGB")
+    return _decoded(lambda: Image.open(io.BytesIO(base64.b64decode(data))).convert("RGB"))
+
+
+def reference_text(answers: Any, key: str) -> str:
+    """The reference answer stored under `key` of an answers mapping; a missing or null one
+    is a schema error (never the text "None" judged as if it were the answer)."""
+    if not isinstance(answers, dict):
+        raise UserError(f"expected a mapping of answers, got {type(answers).__name__}")
+    if key not in answers:
+        raise UserError(f"no reference answer {key!r} (keys: {', '.join(map(str, answers))})")
+    if answers[key] is None or not str(answers[key]).strip():
+        raise UserError(f"the reference answer {key!r} is empty")
+    return str(answers[key])
 
 
 def image_from_data(value: Any) -> Image.Image:

@@ -16,12 +16,14 @@ from __future__ import annotations
 import random
 import re
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from PIL import Image, ImageDraw, ImageFont
 
+from eval_mm.core.options import Options, option
 from eval_mm.core.sample import Sample, user_turn
 from eval_mm.core.task import RowSource, Task
 from eval_mm.errors import UserError
@@ -129,6 +131,13 @@ def make_row(variant: str, index: int, seed: int) -> dict[str, Any]:
     }
 
 
+@dataclass(frozen=True)
+class WordOcrOptions(Options):
+    per_variant: int = option(100, min=1, help="words per variant")
+    seed: int = option(0, help="seed of the word and style draws")
+    variants: list[str] = option(list(VARIANTS), choices=VARIANTS, help="e.g. small+large")
+
+
 @register_task
 class JaWordOcr(Task):
     """Generated Japanese word images (offline; no download)."""
@@ -144,18 +153,11 @@ class JaWordOcr(Task):
     prompt_variants = ("default",)
     group = "ocr"
 
-    def _params(self) -> tuple[int, int, list[str]]:
-        per_variant = int(self.opts.options.get("per_variant", 100))
-        seed = int(self.opts.options.get("seed", 0))
-        variants = self.opts.options.get("variants", list(VARIANTS))
-        variants = variants.split("+") if isinstance(variants, str) else list(variants)
-        unknown = set(variants) - set(VARIANTS)
-        if unknown or per_variant < 1:
-            raise UserError(f"ja-word-ocr: variants must be among {VARIANTS} and per_variant >= 1")
-        return per_variant, seed, variants
+    options_schema = WordOcrOptions
 
     def load_rows(self, source: RowSource) -> Iterable[dict[str, Any]]:
-        per_variant, seed, variants = self._params()
+        opts = cast(WordOcrOptions, self.options)
+        per_variant, seed, variants = opts.per_variant, opts.seed, opts.variants
         self.data_info = {
             "source": "generated",
             "generator": "ja-word-ocr",

@@ -16,6 +16,7 @@ from eval_mm.tasks._common import (
     ASAGI_DETAILED,
     asagi_prompt,
     image_key,
+    reference_text,
     require_columns,
     to_rgb,
 )
@@ -48,7 +49,7 @@ class JapaneseHeronBench(Task):
             yield Sample(
                 id=str(row["question_id"]),
                 messages=user_turn(prompt, [image]),
-                references=[str(row["answer"][REFERENCE_KEY])],
+                references=[reference_text(row["answer"], REFERENCE_KEY)],
                 metadata={
                     "category": row["category"],
                     "image_category": row["image_category"],

@@ -12,9 +12,11 @@ from __future__ import annotations
 import json
 import os
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
+from eval_mm.core.options import Options, option
 from eval_mm.core.sample import Sample, user_turn
 from eval_mm.core.task import DatasetRef, RowSource, Task
 from eval_mm.errors import UserError
@@ -49,8 +51,9 @@ def default_prepared_dir() -> Path:
     return Path(cache) / "eval-mm" / "data" / "jic-vqa"
 
 
-def _truthy(value: Any) -> bool:
-    return value not in (None, False, "false", "False", "0", 0, "no", "")
+@dataclass(frozen=True)
+class JicOptions(Options):
+    full_res: bool = option(False, help="send images at full resolution")
 
 
 @register_task
@@ -66,6 +69,7 @@ class JicVqa(Task):
     breakdown_keys = ("domain",)
     prompt_variants = ("llmjp",)
     group = "classification"
+    options_schema = JicOptions
 
     def load_rows(self, source: RowSource) -> Iterable[dict[str, Any]]:
         assert self.dataset is not None
@@ -101,7 +105,7 @@ class JicVqa(Task):
         label_sets: dict[str, set[str]] = {}
         for question, label in zip(questions, labels, strict=True):
             label_sets.setdefault(domain_of(str(question)) or NO_DOMAIN, set()).add(str(label))
-        full_res = _truthy(self.opts.options.get("full_res"))
+        full_res = cast(JicOptions, self.options).full_res
         no_domain: list[str] = []
         for row in rows:
             require_columns(self.id, row, ("id", "category", "question", "image"))

@@ -12,10 +12,12 @@ from __future__ import annotations
 import ast
 import re
 from collections.abc import Iterable, Iterator
-from typing import Any, ClassVar
+from dataclasses import dataclass
+from typing import Any, ClassVar, cast
 
 from PIL import Image
 
+from eval_mm.core.options import Options, option
 from eval_mm.core.sample import ImagePart, Message, Part, Sample, TextPart, user_turn
 from eval_mm.core.task import DatasetRef, RowSource, Task
 from eval_mm.errors import UserError
@@ -78,6 +80,11 @@ def strip_image_tokens(text: str) -> str:
     return _IMAGE_TOKEN.sub("<image>", text).replace("<image>", "")
 
 
+@dataclass(frozen=True)
+class JmmmuOptions(Options):
+    subjects: list[str] | None = option(None, help="subjects to run, e.g. Art+Math")
+
+
 @register_task
 class Jmmmu(Task):
     id = "jmmmu"
@@ -118,14 +125,18 @@ class Jmmmu(Task):
             return q + "\n" + option_lines(options) + "\n\n" + self.mc_instruction
         return q + "\n\n" + self.open_instruction
 
+    options_schema = JmmmuOptions
+
     def _subjects(self) -> list[str] | None:
-        value = self.opts.options.get("subjects")
-        if not value:
+        subjects = cast(JmmmuOptions, self.options).subjects
+        if not subjects:
             return None
-        subjects = value.split("+") if isinstance(value, str) else [str(v) for v in value]
-        unknown = set(subjects) - set(self.subjects)
+        unknown = set(subjects) - set(self.subjects)  # MMMU and JMMMU differ: checked here
         if unknown:
-            raise UserError(f"{self.id}: unknown subject(s) {sorted(unknown)}; see docs/tasks.md")
+            raise UserError(
+                f"{self.id} task option subjects: {', '.join(sorted(unknown))} not among "
+                f"{', '.join(self.subjects)}"
+            )
         return subjects
 
     def load_rows(self, source: RowSource) -> Iterable[dict[str, Any]]:

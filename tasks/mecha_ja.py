@@ -9,8 +9,10 @@ anchor-comparable: the reference never shows it)."""
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from typing import Any
+from dataclasses import dataclass
+from typing import Any, cast
 
+from eval_mm.core.options import Options, option
 from eval_mm.core.sample import Sample, user_turn
 from eval_mm.core.task import DatasetRef, Task
 from eval_mm.errors import UserError
@@ -43,6 +45,11 @@ def rotate(options: list[str], answer: int, shift: int) -> tuple[list[str], int]
     return options[shift:] + options[:shift], (answer - shift) % len(options)
 
 
+@dataclass(frozen=True)
+class MechaOptions(Options):
+    rotate: bool = option(True, help="ask each question in 4 rotations (false: once)")
+
+
 @register_task
 class MechaJa(Task):
     id = "mecha-ja"
@@ -60,10 +67,11 @@ class MechaJa(Task):
     prompt_variants = ("llmjp", "with_background")
     group = "multiple-choice"
 
+    options_schema = MechaOptions
+
     @property
     def rotated(self) -> bool:
-        value = self.opts.options.get("rotate", True)
-        return value not in (False, "false", "False", "0", 0, "no")
+        return cast(MechaOptions, self.options).rotate
 
     def build_samples(self, rows: Iterable[dict[str, Any]]) -> Iterator[Sample]:
         for index, row in enumerate(rows):

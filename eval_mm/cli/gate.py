@@ -8,7 +8,9 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from eval_mm.cli._args import positive_int, ranged, share
 from eval_mm.errors import UserError
+from eval_mm.terminal import safe
 
 # As eval_mm.gate.config.CORRECTIONS and eval_mm.gate.verdict.EXIT_INTERNAL_ERROR; not
 # imported here, so that building the CLI parser does not load the gate.
@@ -38,7 +40,7 @@ def register(sub: Any) -> None:
                      help="comma-separated task ids to gate (default: all of the baseline's)")
     sel.add_argument("--metrics",
                      help="comma-separated metric ids to compare (default: all shared)")
-    sel.add_argument("--min-overlap", type=float,
+    sel.add_argument("--min-overlap", type=share,
                      help="least share of the smaller run's samples both must have (default 0.95)")
     sel.add_argument("--skip-judge-mismatch", action="store_true", default=None,
                      help="skip judge metrics whose judge model or prompt differ, "
@@ -47,8 +49,9 @@ def register(sub: Any) -> None:
                      help="copy the baseline to DIR and re-judge its judge metrics with the "
                      "candidate's judge model and prompt there (needs the judge's API key)")
     st = p.add_argument_group("statistics")
-    st.add_argument("--confidence", type=float, help="two-sided interval level (default 0.95)")
-    st.add_argument("--resamples", type=int, help="bootstrap resamples (default 2000)")
+    st.add_argument("--confidence", type=ranged(float, 0.0, 1.0, low_open=True),
+                    help="two-sided interval level (default 0.95)")
+    st.add_argument("--resamples", type=positive_int, help="bootstrap resamples (default 2000)")
     st.add_argument("--seed", type=int, help="bootstrap seed (default 0)")
     st.add_argument("--correction", choices=list(CORRECTIONS),
                     help="multiple-comparison correction over gated metrics (default holm)")
@@ -76,9 +79,10 @@ def _csv(text: str | None) -> list[str] | None:
 
 
 def _write(path: Path, text: str) -> None:
+    from eval_mm.store import atomic_write_text
+
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
+        atomic_write_text(path, text)  # redacted, atomic, with the umask's mode
     except OSError as exc:
         raise UserError(f"cannot write {path}: {exc}") from exc
 
@@ -109,11 +113,12 @@ def cmd_gate(args: argparse.Namespace) -> int:
     if args.junit:
         _write(args.junit, to_junit(result))
     if not args.quiet:
-        sys.stdout.write(markdown)
+        sys.stdout.write(safe(markdown))  # run folders and metric names come from files
     for c in result.regressions:
-        print(f"eval-mm gate: regression in {c.task}/{c.metric}: {c.delta:+.2f} "
-              f"(CI up to {c.ci_high:+.2f}, tolerance -{c.tolerance:.2f}, "
-              f"adjusted p {c.p_adjusted:.2g})", file=sys.stderr)
+        print(safe(f"eval-mm gate: regression in {c.task}/{c.metric}: {c.delta:+.2f} "
+                   f"(CI up to {c.ci_high:+.2f}, tolerance -{c.tolerance:.2f}, "
+                   f"adjusted p {c.p_adjusted:.2g})"), file=sys.stderr)
     for c in result.inconclusive:
-        print(f"eval-mm gate: inconclusive {c.task}/{c.metric}: {c.reason}", file=sys.stderr)
+        print(safe(f"eval-mm gate: inconclusive {c.task}/{c.metric}: {c.reason}"),
+              file=sys.stderr)
     return result.exit_code

@@ -5,10 +5,6 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from eval_mm.registries import METRICS, MODELS, TASKS
-from eval_mm.report import table
-from eval_mm.tasks._groups import GROUPS
-
 
 def register(sub: Any) -> None:
     p = sub.add_parser(
@@ -19,6 +15,10 @@ def register(sub: Any) -> None:
 
 
 def cmd_list(args: argparse.Namespace) -> int:
+    from eval_mm.registries import METRICS, MODELS, TASKS
+    from eval_mm.report import table
+    from eval_mm.tasks._groups import GROUPS
+
     if args.what == "tasks":
         rows = [
             [

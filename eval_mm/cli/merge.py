@@ -6,12 +6,9 @@ import argparse
 from pathlib import Path
 from typing import Any
 
+from eval_mm.cli._args import output_dir
 from eval_mm.cli.common import add_judge_options, add_scoring_options, score_context, select_scorers
-from eval_mm.core.task import TaskOptions
-from eval_mm.merge import merge_shards
-from eval_mm.registries import TASKS
-from eval_mm.report import format_summary
-from eval_mm.run import score_stored
+from eval_mm.terminal import safe
 
 
 def register(sub: Any) -> None:
@@ -26,7 +23,7 @@ def register(sub: Any) -> None:
     p.add_argument(
         "--output-dir",
         "-o",
-        type=Path,
+        type=output_dir,
         help="result store for the merged run (default: the shards' store)",
     )
     p.add_argument("--no-progress", action="store_true", help="hide progress bars")
@@ -36,6 +33,12 @@ def register(sub: Any) -> None:
 
 
 def cmd_merge(args: argparse.Namespace) -> int:
+    from eval_mm.core.task import TaskOptions
+    from eval_mm.merge import merge_shards
+    from eval_mm.registries import TASKS
+    from eval_mm.report import format_summary
+    from eval_mm.run import score_stored
+
     folder, card = merge_shards(args.shards, args.output_dir)
     tcard = card["task"]
     data = tcard.get("data") or {}
@@ -53,6 +56,6 @@ def cmd_merge(args: argparse.Namespace) -> int:
     finally:
         ctx.close()
     n = len(card["merged_from"])
-    print(f"merged {n} shards of {task.id} x {card['model']['id']}  ->  {folder}")
+    print(safe(f"merged {n} shards of {task.id} x {card['model']['id']}  ->  {folder}"))
     print(format_summary(result.summary))
     return 0

@@ -205,13 +205,16 @@ def report_metric(
         if not hits:
             raise UserError(f"--reference {args.reference}: no judge of {scorer.id} by that name")
         reference = hits[0]
+    task = str(group[0].card["task"]["id"])
+    key = TASKS.get(task).cluster_key if TASKS.canonical(task) else None
     judged: dict[str, dict[str, JudgedRun]] = {label: {} for label in judges}
     for src in group:
         run = src.target or src.path
         samples = {s.id: s for s in load_samples(run)}
         for fp, recs in held[src.path].items():
-            judged[labels[fp]][names[src.path]] = JudgedRun(names[src.path], run, samples, recs)
-    task = str(group[0].card["task"]["id"])
+            judged[labels[fp]][names[src.path]] = JudgedRun(
+                names[src.path], run, samples, recs, key
+            )
     return judges, build_report(scorer, task, judged, reference, args.resamples, args.seed)
 
 

@@ -8,13 +8,8 @@ from pathlib import Path
 from typing import Any
 
 from eval_mm.cli.common import add_judge_options, add_scoring_options, score_context, select_scorers
-from eval_mm.core.task import TaskOptions
 from eval_mm.errors import RunFailed, UserError
-from eval_mm.registries import TASKS
-from eval_mm.report import format_summary
-from eval_mm.run import score_stored
-from eval_mm.runcard import read_card
-from eval_mm.store import CARD, find_runs
+from eval_mm.terminal import safe
 
 
 def register(sub: Any) -> None:
@@ -38,6 +33,13 @@ def register(sub: Any) -> None:
 
 
 def cmd_score(args: argparse.Namespace) -> int:
+    from eval_mm.core.task import TaskOptions
+    from eval_mm.registries import TASKS
+    from eval_mm.report import format_summary
+    from eval_mm.run import score_stored
+    from eval_mm.runcard import read_card
+    from eval_mm.store import CARD, find_runs, prediction_health, read_samples_checked
+
     runs = find_runs(args.path) if args.path.exists() else []
     if not runs:
         raise UserError(f"no run (run.json) below {args.path}")
@@ -46,15 +48,19 @@ def cmd_score(args: argparse.Namespace) -> int:
     for run in runs:
         card = read_card(run, required=True)
         tcard = card.get("task") or {}
-        if "id" not in tcard:
-            raise UserError(f"{run / CARD} names no task; restore it or rerun the run")
+        if not isinstance(tcard, dict) or "id" not in tcard:
+            raise UserError(
+                f"{run / CARD} names no task: restore it, or rerun the run with --overwrite"
+            )
         task = TASKS.get(tcard["id"])(
             TaskOptions(tcard.get("prompt_variant"), options=tcard.get("options") or {})
         )
         if task.version != tcard.get("version"):
             print(
-                f"note: {run} was made with task version {tcard.get('version')}, now {task.version}"
+                safe(f"note: {run} was made with task version {tcard.get('version')}, "
+                     f"now {task.version}")
             )
+        read_samples_checked(run)  # a damaged samples.jsonl fails before any judge request
         scorers, _ = select_scorers(task, args)
         for s in scorers:
             s.preflight(ctx)
@@ -63,10 +69,17 @@ def cmd_score(args: argparse.Namespace) -> int:
     try:
         for run, task, scorers in plans:
             progress = not args.no_progress and sys.stderr.isatty()
+            problem = prediction_health(run).problem()
+            if problem:
+                print(
+                    safe(f"warning: {run}: {problem}; they are left out of every metric "
+                         "(rerun the same `eval-mm run` command to generate them)"),
+                    file=sys.stderr,
+                )
             result = score_stored(run, task, scorers, ctx, progress, args.rescore)
-            print(f"{run}  [{result.status}]\n{format_summary(result.summary)}\n")
+            print(safe(f"{run}  [{result.status}]\n{format_summary(result.summary)}\n"))
             for problem in result.problems:
-                print(f"  {result.status}: {problem}", file=sys.stderr)
+                print(safe(f"  {result.status}: {problem}"), file=sys.stderr)
             if result.status in ("incomplete", "failed"):
                 unfinished.append(f"{run.name} {result.status}")
     finally:

@@ -23,6 +23,16 @@ class ImagePart:
 
 
 Part = TextPart | ImagePart
+_UNREADABLE = "eval_mm_unreadable"  # the image-info key of a stand-in for a broken image
+
+
+def unreadable_image(reason: str) -> Image.Image:
+    """A stand-in for an image that could not be decoded. The sample holding it is recorded
+    as failed with `reason` (`Sample.data_error`) and never sent to a model: one corrupt
+    image fails its sample, not the run."""
+    img = Image.new("RGB", (8, 8), (128, 128, 128))
+    img.info[_UNREADABLE] = reason
+    return img
 
 
 @dataclass(frozen=True)
@@ -58,6 +68,11 @@ class Sample:
     @property
     def images(self) -> list[Image.Image]:
         return [img for m in self.messages for img in m.images]
+
+    @property
+    def data_error(self) -> str | None:
+        """Why this sample cannot be generated (an unreadable image), or None."""
+        return next((str(i.info[_UNREADABLE]) for i in self.images if _UNREADABLE in i.info), None)
 
     @property
     def prompt(self) -> str:

@@ -11,6 +11,8 @@ from pathlib import Path
 from typing import Any, ClassVar, Protocol
 
 from eval_mm.core.model import GenerationConfig
+from eval_mm.core.options import NoOptions, Options, given_options, parse_options
+from eval_mm.core.rows import checked_samples, describe_source
 from eval_mm.core.sample import Sample
 from eval_mm.errors import UserError
 
@@ -93,9 +95,14 @@ class Task(ABC):
     prompt_variants: ClassVar[tuple[str, ...]] = ("llmjp",)
     generation: ClassVar[GenerationConfig | None] = None
     group: ClassVar[str] = "general"
+    # What `--task-option NAME=VALUE` may set (eval_mm.core.options); values in `self.options`.
+    options_schema: ClassVar[type[Options]] = NoOptions
 
     def __init__(self, opts: TaskOptions | None = None) -> None:
-        self.opts = opts or TaskOptions()
+        opts = opts or TaskOptions()
+        self.options = parse_options(self.options_schema, opts.options, f"{self.id} task")
+        # The given options, typed: `per_variant=4` and `per_variant=04` are one configuration.
+        self.opts = replace(opts, options=given_options(self.options, opts.options))
         variant = self.opts.prompt_variant or self.prompt_variants[0]
         if variant not in self.prompt_variants:
             raise UserError(
@@ -119,7 +126,10 @@ class Task(ABC):
     def build_samples(self, rows: Iterable[dict[str, Any]]) -> Iterator[Sample]: ...
 
     def samples(self, source: RowSource) -> Iterator[Sample]:
-        return self.build_samples(self.load_rows(source))
+        """Samples of the task; a row that breaks the schema is a DataError naming it."""
+        return checked_samples(
+            self.build_samples, self.load_rows(source), lambda: describe_source(self.data_info)
+        )
 
     # --- prompts and scoring -------------------------------------------------------
     def prompt_templates(self) -> dict[str, str]:
@@ -140,6 +150,6 @@ class Task(ABC):
             "prompt_hash": self.prompt_hash(),
             "dataset": self.dataset.to_json() if self.dataset else None,
             "data": self.data_info,
-            "options": self.opts.options,
+            "options": self.options.to_json(),
             "warnings": self.warnings,
         }

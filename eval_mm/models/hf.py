@@ -10,19 +10,23 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal, get_args
 
 from eval_mm.core.model import GenerationConfig, GenerationFailure, Model, ModelOutput
+from eval_mm.core.options import Options, option, parse_options
 from eval_mm.core.sample import Sample
 from eval_mm.errors import UserError
+from eval_mm.hub import check_available
 from eval_mm.identity import folder_fingerprint
 from eval_mm.models.catalog import ModelSpec
 from eval_mm.models.formats import FORMATS, Prompt, render
 
 log = logging.getLogger(__name__)
 
-_DTYPES = ("auto", "bfloat16", "float16", "float32")
+Dtype = Literal["auto", "bfloat16", "float16", "float32"]
+_DTYPES: tuple[str, ...] = get_args(Dtype)
 
 
 def torch_dtype(name: str) -> Any:
@@ -61,66 +65,70 @@ def local_or_hub(path: str) -> str:
     return "local" if Path(path).is_dir() else "hub"
 
 
+@dataclass(frozen=True)
+class LoadOptions(Options):
+    """Options of every adapter that loads a checkpoint with transformers."""
+
+    dtype: Dtype | None = option(None, help="weights dtype (default: the catalog's, or auto)")
+    revision: str | None = option(None, help="hub branch, tag or commit")
+    generation: Literal["default", "recommended"] = option(
+        "default", help="recommended: the model card's decoding settings instead of greedy"
+    )
+
+
+@dataclass(frozen=True)
+class HFOptions(LoadOptions):
+    attn_implementation: str | None = option(None, help="e.g. sdpa, eager, flash_attention_2")
+    device: str | None = option(None, affects_output=False, help="cuda, cuda:1, cpu, ...")
+    device_map: str | dict[str, Any] | None = option(
+        None, affects_output=False, help="accelerate placement, e.g. auto"
+    )
+    batch_size: int = option(16, min=1, affects_output=False, help="samples per generate call")
+    micro_batch_size: int | None = option(
+        None, min=1, affects_output=False, help="samples per forward pass (default batch_size)"
+    )
+    trust_remote_code: bool | None = option(None, help="run the checkpoint's own code")
+    prompt_format: str | None = option(None, choices=FORMATS, help="how messages become text")
+    model_kwargs: dict[str, Any] = option({}, help="extra from_pretrained arguments (JSON)")
+    processor_kwargs: dict[str, Any] = option({}, help="extra processor arguments (JSON)")
+
+
 class HFModel(Model):
     name = "hf"
     output_libraries = ("transformers",)
 
-    def __init__(
-        self,
-        name: str,
-        spec: ModelSpec | None = None,
-        dtype: str | None = None,
-        attn_implementation: str | None = None,
-        device: str | None = None,
-        device_map: str | dict[str, Any] | None = None,
-        batch_size: int = 16,
-        micro_batch_size: int | None = None,
-        revision: str | None = None,
-        trust_remote_code: bool | None = None,
-        prompt_format: str | None = None,
-        generation: str | None = None,
-        model_kwargs: dict[str, Any] | None = None,
-        processor_kwargs: dict[str, Any] | None = None,
-        **unknown: Any,
-    ) -> None:
-        if unknown:
-            raise UserError(
-                "unknown model option(s) for the transformers adapter: "
-                + ", ".join(sorted(unknown))
-            )
+    def __init__(self, name: str, spec: ModelSpec | None = None, **options: Any) -> None:
+        self.options = opts = parse_options(HFOptions, options, "transformers adapter")
         spec = spec or ModelSpec(name=name, hf_id=name, dtype="auto")
         spec.check_requirements()
         self.spec = spec
-        self.prompt_format = prompt_format or spec.prompt_format
-        if self.prompt_format not in FORMATS:
-            raise UserError(
-                f"unknown prompt format {self.prompt_format!r}; choose one of: {', '.join(FORMATS)}"
-            )
-        if generation not in (None, "default", "recommended"):
-            raise UserError("model option generation must be 'default' or 'recommended'")
+        self.prompt_format = opts.prompt_format or spec.prompt_format
+        generation = opts.generation
         self.recommended = spec.recommended_generation if generation == "recommended" else {}
         self._id = spec.name if spec.name != spec.hf_id else name
         if self.recommended:
             self._id += "+recommended-gen"  # different decoding, different result folder
-        self.batch_size = int(batch_size)
-        self.micro_batch_size = int(micro_batch_size or batch_size)
+        self.batch_size = opts.batch_size
+        self.micro_batch_size = opts.micro_batch_size or opts.batch_size
         self.settings: dict[str, Any] = {
-            "dtype": dtype or spec.dtype,
-            "attn_implementation": attn_implementation,
-            "device_map": device_map,
-            "revision": revision if revision is not None else spec.revision,
+            "dtype": opts.dtype or spec.dtype,
+            "attn_implementation": opts.attn_implementation,
+            "device_map": opts.device_map,
+            "revision": opts.revision if opts.revision is not None else spec.revision,
             "trust_remote_code": spec.trust_remote_code
-            if trust_remote_code is None
-            else bool(trust_remote_code),
+            if opts.trust_remote_code is None
+            else opts.trust_remote_code,
             "model_class": spec.model_class,
             "prompt_format": self.prompt_format,
             "padding_side": "left",
             "batch_size": self.batch_size,
             "micro_batch_size": self.micro_batch_size,
-            "model_kwargs": model_kwargs or {},
-            "processor_kwargs": processor_kwargs or {},
+            "model_kwargs": opts.model_kwargs,
+            "processor_kwargs": opts.processor_kwargs,
         }
-        self._load(device)
+        for repo in dict.fromkeys([spec.hf_id, spec.processor_id or spec.hf_id]):
+            check_available(repo, self.settings["revision"])  # seconds, not minutes of retries
+        self._load(opts.device)
 
     # --- loading ------------------------------------------------------------------
     def _load(self, device: str | None) -> None:

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import os
 from collections.abc import Sequence
-from typing import Any
+from dataclasses import dataclass
+from typing import Any, Literal
 from urllib.parse import urlsplit
 
 from eval_mm.core.model import (
@@ -20,6 +21,7 @@ from eval_mm.core.model import (
     Model,
     ModelOutput,
 )
+from eval_mm.core.options import Options, option, parse_options
 from eval_mm.core.sample import Sample
 from eval_mm.errors import UserError
 from eval_mm.models.openai_chat import openai_messages
@@ -68,40 +70,51 @@ def api_params(config: GenerationConfig) -> dict[str, Any]:
     return params
 
 
+@dataclass(frozen=True)
+class OpenAIOptions(Options):
+    base_url: str | None = option(None, help="server URL (default OPENAI_BASE_URL or OpenAI)")
+    api_key_env: str = option(
+        "OPENAI_API_KEY", affects_output=False, help="environment variable holding the key"
+    )
+    api_key: str | None = option(
+        None, affects_output=False, secret=True, help="the key itself (prefer api_key_env)"
+    )
+    image_detail: Literal["low", "high", "auto"] | None = option(None, help="image detail level")
+    concurrency: int = option(8, min=1, affects_output=False, help="requests in flight")
+    max_attempts: int = option(5, min=1, affects_output=False, help="tries per request")
+    timeout_s: float = option(
+        120.0, min=0, min_exclusive=True, affects_output=False, help="seconds per request"
+    )
+    batch_size: int = option(64, min=1, affects_output=False, help="samples per call")
+
+
 class OpenAIModel(Model):
     name = "openai"
 
-    def __init__(
-        self,
-        name: str,
-        base_url: str | None = None,
-        api_key_env: str = "OPENAI_API_KEY",
-        concurrency: int = 8,
-        max_attempts: int = 5,
-        timeout_s: float = 120.0,
-        batch_size: int = 64,
-        image_detail: str | None = None,
-        **unknown: Any,
-    ) -> None:
-        if unknown:
-            raise UserError(f"unknown model option(s) for openai: {', '.join(sorted(unknown))}")
+    def __init__(self, name: str, **options: Any) -> None:
         from eval_mm.judges.settings import JudgeSettings
 
+        self.options = opts = parse_options(OpenAIOptions, options, "openai model")
         self._name = name
-        self.base_url = base_url or os.environ.get("OPENAI_BASE_URL") or None
-        host = urlsplit(self.base_url).hostname if self.base_url else "api.openai.com"
-        key = os.environ.get(api_key_env)
+        self.base_url = opts.base_url or os.environ.get("OPENAI_BASE_URL") or None
+        try:
+            host = urlsplit(self.base_url).hostname if self.base_url else "api.openai.com"
+        except ValueError as exc:
+            raise UserError(f"openai model option base_url: {exc}") from None
+        if self.base_url and not host:
+            raise UserError("openai model option base_url must be a URL such as http://host:8000/v1")
+        key = opts.api_key or os.environ.get(opts.api_key_env)
         if not key and host == "api.openai.com":
-            raise UserError(f"openai:{name} needs {api_key_env} in the environment")
+            raise UserError(f"openai:{name} needs {opts.api_key_env} in the environment")
         self.host = host
-        self.batch_size = int(batch_size)
-        self.image_detail = image_detail
+        self.batch_size = opts.batch_size
+        self.image_detail = opts.image_detail
         settings = JudgeSettings(
             model=name,
             base_url=self.base_url,
-            concurrency=int(concurrency),
-            max_attempts=int(max_attempts),
-            timeout_s=float(timeout_s),
+            concurrency=opts.concurrency,
+            max_attempts=opts.max_attempts,
+            timeout_s=opts.timeout_s,
             provider="openai" if host == "api.openai.com" else "compatible",
         )
         settings.api_key = key or "EMPTY"  # local servers usually need no key

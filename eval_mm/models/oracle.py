@@ -8,11 +8,21 @@ from __future__ import annotations
 
 import time
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from eval_mm.core.model import GenerationConfig, Model, ModelOutput
+from eval_mm.core.options import Options, option, parse_options
 from eval_mm.core.sample import Sample
 from eval_mm.registries import register_model
+
+
+@dataclass(frozen=True)
+class OracleOptions(Options):
+    batch_size: int = option(64, min=1, affects_output=False, help="samples per call")
+    # Test hooks: a delay per sample (reproducible interruptions) and ids that raise.
+    delay: float = option(0.0, min=0, affects_output=False, help="seconds to sleep per sample")
+    fail_ids: list[str] = option([], help="sample ids whose generation raises (a test hook)")
 
 
 class OracleModel(Model):
@@ -21,18 +31,11 @@ class OracleModel(Model):
     name = "oracle"
     reads_references = True
 
-    def __init__(
-        self,
-        name: str = "oracle",
-        batch_size: int = 64,
-        delay: float = 0.0,
-        fail_ids: list[str] | None = None,
-        **_: Any,
-    ) -> None:
-        self.batch_size = int(batch_size)
-        # Test hooks: a delay per sample (reproducible interruptions) and ids that raise.
-        self.delay = float(delay)
-        self.fail_ids = set(fail_ids or [])
+    def __init__(self, name: str = "oracle", **options: Any) -> None:
+        self.options = parse_options(OracleOptions, options, f"{self.name} model")
+        self.batch_size = self.options.batch_size
+        self.delay = self.options.delay
+        self.fail_ids = set(self.options.fail_ids)
 
     @property
     def model_id(self) -> str:

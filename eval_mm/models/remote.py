@@ -7,13 +7,16 @@ The model's own code builds the prompt from the list; we pass the parts in messa
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from eval_mm.core.model import GenerationConfig, Model, ModelOutput
+from eval_mm.core.options import option, parse_options
 from eval_mm.core.sample import ImagePart, Sample
 from eval_mm.errors import UserError
+from eval_mm.hub import check_available
 from eval_mm.models.catalog import ModelSpec
-from eval_mm.models.hf import apply_recommended, hf_generate_kwargs, torch_dtype
+from eval_mm.models.hf import LoadOptions, apply_recommended, hf_generate_kwargs, torch_dtype
 
 
 def content_parts(sample: Sample) -> list[Any]:
@@ -28,35 +31,32 @@ def content_parts(sample: Sample) -> list[Any]:
     return parts
 
 
+@dataclass(frozen=True)
+class GenerateContentOptions(LoadOptions):
+    device_map: str | dict[str, Any] | None = option(
+        "auto", affects_output=False, help="accelerate placement"
+    )
+
+
 class GenerateContentModel(Model):
     name = "generate_content"
 
-    def __init__(
-        self,
-        name: str,
-        spec: ModelSpec,
-        dtype: str | None = None,
-        device_map: str | None = "auto",
-        revision: str | None = None,
-        generation: str | None = None,
-        **unknown: Any,
-    ) -> None:
-        if unknown:
-            raise UserError(
-                f"unknown model option(s) for {spec.name}: {', '.join(sorted(unknown))}"
-            )
+    def __init__(self, name: str, spec: ModelSpec, **options: Any) -> None:
+        self.options = opts = parse_options(GenerateContentOptions, options, f"{spec.name} model")
         spec.check_requirements()
         self.spec = spec
         self.batch_size = 1
-        self.recommended = spec.recommended_generation if generation == "recommended" else {}
+        self.recommended = spec.recommended_generation if opts.generation == "recommended" else {}
+        device_map = opts.device_map
+        check_available(spec.hf_id, opts.revision or spec.revision)
         try:
             from transformers import AutoModel
         except ImportError:
             raise UserError("this model needs the hf extra: pip install 'evalmm-ja[hf]'") from None
         self.settings: dict[str, Any] = {
-            "dtype": dtype or spec.dtype,
+            "dtype": opts.dtype or spec.dtype,
             "device_map": device_map,
-            "revision": revision or spec.revision,
+            "revision": opts.revision or spec.revision,
             "api": "generate_content",
         }
         self.model = AutoModel.from_pretrained(

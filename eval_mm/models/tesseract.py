@@ -12,12 +12,14 @@ import subprocess
 import tempfile
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from PIL import Image
 
 from eval_mm.core.model import GenerationConfig, Model, ModelOutput
+from eval_mm.core.options import Options, option, output_options, parse_options
 from eval_mm.core.sample import Sample
 from eval_mm.errors import UserError
 from eval_mm.registries import register_model
@@ -32,32 +34,29 @@ def _tesseract(*args: str) -> str:
     return subprocess.run(["tesseract", *args], capture_output=True, text=True, check=True).stdout
 
 
+@dataclass(frozen=True)
+class TesseractOptions(Options):
+    lang: str = option("jpn", help="language data, e.g. jpn or jpn+eng")
+    psm: int = option(7, min=0, max=13, help="page segmentation mode (7: one text line)")
+    batch_size: int = option(32, min=1, affects_output=False, help="samples per call")
+    workers: int = option(2, min=1, affects_output=False, help="tesseract processes at once")
+
+
 class TesseractModel(Model):
     """Tesseract 5 OCR (classical baseline; reads the images, ignores the prompt)."""
 
     name = "tesseract"
 
-    def __init__(
-        self,
-        name: str = "tesseract",
-        lang: str = "jpn",
-        psm: int = 7,
-        batch_size: int = 32,
-        workers: int = 2,
-        **_: Any,
-    ) -> None:
+    def __init__(self, name: str = "tesseract", **options: Any) -> None:
+        self.options = opts = parse_options(TesseractOptions, options, "tesseract model")
         if shutil.which("tesseract") is None:
             raise UserError(f"the tesseract binary is missing: {INSTALL}")
         langs = set(_tesseract("--list-langs").split())
-        missing = [lg for lg in lang.split("+") if lg not in langs]
+        missing = [lg for lg in opts.lang.split("+") if lg not in langs]
         if missing:
             raise UserError(f"Tesseract has no language data for {missing}: {INSTALL}")
-        self.lang, self.psm, self.batch_size, self.workers = (
-            lang,
-            int(psm),
-            int(batch_size),
-            int(workers),
-        )
+        self.lang, self.psm = opts.lang, opts.psm
+        self.batch_size, self.workers = opts.batch_size, opts.workers
         self._version = _tesseract("--version").splitlines()[0].split()[-1]
 
     @property
@@ -102,7 +101,7 @@ class TesseractModel(Model):
             "id": "tesseract",
             "backend": "tesseract",
             "revision": self._version,
-            "settings": {"lang": self.lang, "psm": self.psm},
+            "settings": output_options(self.options),
         }
 
 

@@ -8,53 +8,61 @@ is retried alone and, if it fails again, recorded as that sample's failure.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from eval_mm.core.model import GenerationConfig, GenerationFailure, Model, ModelOutput
+from eval_mm.core.options import Options, option, parse_options, spec_of
 from eval_mm.core.sample import Sample
 from eval_mm.errors import UserError
+from eval_mm.hub import check_available
 from eval_mm.identity import folder_fingerprint
 from eval_mm.models.catalog import ModelSpec
-from eval_mm.models.formats import FIXED, render
+from eval_mm.models.formats import FIXED, FORMATS, render
 from eval_mm.models.openai_chat import image_count, openai_messages
 
-# Engine arguments a user may pass with --model-option (others are refused, not ignored).
-ENGINE_OPTIONS = (
-    "tensor_parallel_size",
-    "pipeline_parallel_size",
-    "distributed_executor_backend",
-    "max_model_len",
-    "gpu_memory_utilization",
-    "max_num_seqs",
-    "enforce_eager",
-    "seed",
-    "dtype",
-    "quantization",
-    "tokenizer_mode",
-    "download_dir",
-    "revision",
-    "trust_remote_code",
-    "limit_mm_per_prompt",
-    "mm_processor_kwargs",
-    "enable_prefix_caching",
-    "swap_space",
-)
-# Engine arguments that change speed or placement, not outputs: left out of the run
-# identity, so that a rerun on other GPUs resumes the same run.
+
+@dataclass(frozen=True)
+class VLLMEngineOptions(Options):
+    """Engine arguments a user may pass with --model-option (others are refused, not ignored).
+    Unset ones keep the catalog's or vLLM's default. Throughput ones stay out of the run
+    identity, so that a rerun on other GPUs resumes the same run."""
+
+    tensor_parallel_size: int | None = option(None, min=1, affects_output=False)
+    pipeline_parallel_size: int | None = option(None, min=1, affects_output=False)
+    distributed_executor_backend: Literal["ray", "mp", "uni", "external_launcher"] | None = (
+        option(None, affects_output=False)
+    )
+    max_model_len: int | None = option(None, min=1, help="context length")
+    gpu_memory_utilization: float | None = option(
+        None, min=0, min_exclusive=True, max=1, affects_output=False
+    )
+    max_num_seqs: int | None = option(None, min=1, affects_output=False)
+    enforce_eager: bool | None = option(None, affects_output=False)
+    seed: int | None = option(None, min=0)
+    dtype: Literal["auto", "bfloat16", "float16", "float32", "half", "float"] | None = option(None)
+    quantization: str | None = option(None, help="e.g. awq, gptq, fp8")
+    tokenizer_mode: str | None = option(None, help="auto, slow, mistral, ...")
+    download_dir: str | None = option(None, affects_output=False)
+    revision: str | None = option(None)
+    trust_remote_code: bool | None = option(None)
+    limit_mm_per_prompt: dict[str, Any] | None = option(None, help='e.g. {"image": 4}')
+    mm_processor_kwargs: dict[str, Any] | None = option(None)
+    enable_prefix_caching: bool | None = option(None, affects_output=False)
+    swap_space: float | None = option(None, min=0, affects_output=False)
+
+
+@dataclass(frozen=True)
+class VLLMOptions(VLLMEngineOptions):
+    batch_size: int = option(100000, min=1, affects_output=False, help="requests per call")
+    max_images: int = option(8, min=1, help="images per request (more: that sample fails)")
+    prompt_format: str | None = option(None, choices=FORMATS, help="how messages become text")
+
+
+ENGINE_OPTIONS = tuple(f.name for f in fields(VLLMEngineOptions))
 THROUGHPUT_OPTIONS = frozenset(
-    {
-        "tensor_parallel_size",
-        "pipeline_parallel_size",
-        "distributed_executor_backend",
-        "gpu_memory_utilization",
-        "max_num_seqs",
-        "enforce_eager",
-        "download_dir",
-        "enable_prefix_caching",
-        "swap_space",
-    }
+    f.name for f in fields(VLLMEngineOptions) if not spec_of(f).affects_output
 )
 
 
@@ -72,11 +80,8 @@ class VLLMRequest:
 def engine_args(
     model: str, spec: ModelSpec | None, options: dict[str, Any], max_images: int
 ) -> dict[str, Any]:
-    unknown = sorted(set(options) - set(ENGINE_OPTIONS))
-    if unknown:
-        raise UserError(
-            f"unknown vLLM option(s): {', '.join(unknown)}; known: {', '.join(ENGINE_OPTIONS)}"
-        )
+    parsed = parse_options(VLLMEngineOptions, options, "vLLM")
+    given = {k: v for k, v in parsed.to_json().items() if v is not None}
     args: dict[str, Any] = {
         "model": spec.hf_id if spec else model,
         "limit_mm_per_prompt": {"image": max_images},
@@ -86,7 +91,7 @@ def engine_args(
         if spec.revision:
             args["revision"] = spec.revision
         args.update(spec.vllm)
-    args.update(options)
+    args.update(given)
     if (
         args.get("pipeline_parallel_size", 1) > 1
         or args.get("distributed_executor_backend") == "ray"
@@ -130,23 +135,21 @@ class VLLMModel(Model):
     name = "vllm"
     output_libraries = ("vllm", "transformers")
 
-    def __init__(
-        self,
-        name: str,
-        spec: ModelSpec | None = None,
-        batch_size: int = 100000,
-        max_images: int = 8,
-        prompt_format: str | None = None,
-        **options: Any,
-    ) -> None:
+    def __init__(self, name: str, spec: ModelSpec | None = None, **options: Any) -> None:
+        self.options = opts = parse_options(VLLMOptions, options, "vLLM")
         if spec is not None:
             spec.check_requirements()
         self.spec = spec
         self._name = spec.name if spec else name
-        self.batch_size = int(batch_size)  # the runner hands over the whole task at once
-        self.max_images = int(spec.max_images or max_images) if spec else int(max_images)
-        self.prompt_format = prompt_format or (spec.prompt_format if spec else "chat_template")
-        self.args = engine_args(name, spec, options, self.max_images)
+        self.batch_size = opts.batch_size  # the runner hands over the whole task at once
+        max_images = opts.max_images
+        self.max_images = int(spec.max_images or max_images) if spec else max_images
+        self.prompt_format = opts.prompt_format or (
+            spec.prompt_format if spec else "chat_template"
+        )
+        engine = {k: getattr(opts, k) for k in ENGINE_OPTIONS if getattr(opts, k) is not None}
+        self.args = engine_args(name, spec, engine, self.max_images)
+        check_available(str(self.args["model"]), self.args.get("revision"))
         try:
             import vllm
         except ImportError:

@@ -19,12 +19,14 @@ def _own_cache_dir(tmp_path_factory: pytest.TempPathFactory,
 
 
 def scored_run(root: Path, model: str, task: str, metric: str, values: list[float | None],
-               *, updated: str = "2025-02-01T00:00:00+00:00", **kw: object) -> Path:
+               *, updated: str = "2025-02-01T00:00:00+00:00",
+               metadata: list[dict[str, object]] | None = None, **kw: object) -> Path:
     """A run whose headline is the mean of its per-sample values x100 (as accuracy is)."""
     scored = [v for v in values if v is not None]
     headline = 100.0 * sum(scored) / len(scored)
     samples = [FakeSample(f"s-{i:03d}", f"問{i}", "A", "A" if v == 1.0 else "B",
                           scores={metric: (v, None if v is not None else "judge_error", {})},
+                          metadata=dict(metadata[i]) if metadata else {},
                           image_color=None)
                for i, v in enumerate(values)]
     return write_run(root, model, task, {metric: FakeMetric(

@@ -40,6 +40,21 @@ def test_paired_difference_uses_the_gate_bootstrap(tmp_path: Path) -> None:
     assert (listed[-1].a, listed[-1].b) == (None, 1.0)  # unscored in a: listed last
 
 
+def test_questions_on_one_image_resample_together(tmp_path: Path) -> None:
+    # JA-VG-VQA-500 asks several questions per image: the interval is the gate's clustered one
+    images = [{"image_id": f"img{i // 3}"} for i in range(10)]  # 4 images
+    scored_run(tmp_path, "a", "ja-vg-vqa-500", "rougel", A, config="cfg-a", metadata=images)
+    scored_run(tmp_path, "b", "ja-vg-vqa-500", "rougel", B, config="cfg-b", metadata=images)
+    (board,) = local_boards(load_runs(tmp_path).runs)[0]
+    (d,) = compare(board, tmp_path, "a", "b")
+    paired = [i for i in range(10) if A[i] is not None]
+    arrays = np.array([A[i] for i in paired]), np.array([B[i] for i in paired])
+    want = paired_mean(*arrays, 100.0, 2000, 0, clusters=[f"img{i // 3}" for i in paired])
+    naive = paired_mean(*arrays, 100.0, 2000, 0)
+    assert d.ci == (want.low, want.high) and "in 4 clusters (image_id)" in d.note
+    assert d.ci != (naive.low, naive.high)
+
+
 def test_a_headline_that_is_not_a_sample_mean_gets_no_interval(tmp_path: Path) -> None:
     scored_run(tmp_path, "a", "jmmmu", "jmmmu_acc", A, config="cfg-a")
     run = scored_run(tmp_path, "b", "jmmmu", "jmmmu_acc", B, config="cfg-b")

@@ -12,6 +12,7 @@ from PIL import Image
 from eval_mm.core.model import GenerationConfig, GenerationFailure
 from eval_mm.core.sample import Sample, user_turn
 from eval_mm.errors import UserError
+from eval_mm.models import vllm_engine
 from eval_mm.models.catalog import CATALOG
 from eval_mm.models.vllm_engine import VLLMModel, build_request, engine_args, sampling_kwargs
 
@@ -143,6 +144,7 @@ def test_output_changing_engine_settings_enter_the_run_identity(monkeypatch) -> 
     fake.__version__ = "0.0-test"  # type: ignore[attr-defined]
     fake.LLM = lambda **kw: object()  # type: ignore[attr-defined]
     monkeypatch.setitem(sys.modules, "vllm", fake)
+    monkeypatch.setattr(vllm_engine, "check_available", lambda *a, **k: None)  # no hub here
 
     def settings(**options: Any) -> dict[str, Any]:
         return dict(VLLMModel("org/model", **options).card()["settings"])

@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Iterable, Iterator
-from typing import Any, ClassVar
+from dataclasses import dataclass
+from typing import Any, ClassVar, cast
 
 from PIL import Image, ImageDraw
 
+from eval_mm.core.options import Options, option
 from eval_mm.core.sample import Sample, user_turn
 from eval_mm.core.task import RowSource, Task
 from eval_mm.registries import TASKS
@@ -30,13 +32,19 @@ def image(k: int) -> Image.Image:
     return img
 
 
+@dataclass(frozen=True)
+class TinyOptions(Options):
+    n: int = option(8, min=1, help="samples")
+
+
 class TinyMultiImage(Task):
     id: ClassVar[str] = "tiny-mm"
     metrics: ClassVar[tuple[str, ...]] = ("exact_match",)
     primary_metric: ClassVar[str | None] = "exact_match"
+    options_schema = TinyOptions
 
     def load_rows(self, source: RowSource) -> Iterable[dict[str, Any]]:
-        n = int(self.opts.options.get("n", 8))
+        n = cast(TinyOptions, self.options).n
         self.data_info = {"source": "generated", "rows": n}
         return [{"id": f"q{i:02d}", "k": i} for i in range(n)]
 

@@ -74,6 +74,7 @@ class Fault:
     status: int = 500
     retry_after: float | None = None
     seconds: float = 0.0
+    message: str | None = None  # the error's text (default "injected <status>")
 
 
 class _Server(ThreadingHTTPServer):
@@ -161,8 +162,16 @@ class FakeOpenAI:
     def script(self, needle: str, reply: Reply) -> None:
         self.rules.append((needle, reply))
 
-    def fail_next(self, n: int = 1, status: int = 500, retry_after: float | None = None) -> None:
-        self.faults.extend(Fault("status", status, retry_after) for _ in range(n))
+    def fail_next(
+        self,
+        n: int = 1,
+        status: int = 500,
+        retry_after: float | None = None,
+        message: str | None = None,
+    ) -> None:
+        self.faults.extend(
+            Fault("status", status, retry_after, message=message) for _ in range(n)
+        )
 
     def hang_next(self, n: int = 1, seconds: float = 30.0) -> None:
         self.faults.extend(Fault("hang", seconds=seconds) for _ in range(n))
@@ -357,7 +366,12 @@ class _Handler(BaseHTTPRequestHandler):
                 headers["retry-after"] = str(fault.retry_after)
             self._send(
                 fault.status,
-                {"error": {"message": f"injected {fault.status}", "type": "server_error"}},
+                {
+                    "error": {
+                        "message": fault.message or f"injected {fault.status}",
+                        "type": "server_error",
+                    }
+                },
                 headers,
             )
             return
