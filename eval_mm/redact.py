@@ -28,8 +28,11 @@ from eval_mm.core.options import MASK, SECRET_VALUES
 _SECRET_WORDS = frozenset(
     {"key", "apikey", "token", "secret", "password", "passwd", "authorization"}
 )
-# A trailing word that says the value names where the secret lives, not the secret itself.
-_POINTER_WORDS = frozenset({"env", "var", "variable", "file", "path", "name", "id", "type"})
+# A trailing word that says the value names where the secret lives or what kind of thing it
+# is, not the secret itself (token_param: which request field carries a token limit).
+_POINTER_WORDS = frozenset(
+    {"env", "var", "variable", "file", "path", "name", "id", "type", "param", "count", "limit"}
+)
 _KNOWN: set[str] = set()
 _ANSWERS = frozenset({"output"})  # fields holding a model's answer
 _MIN_SECRET = 6  # shorter values are not worth (and not safe) to search for in text

@@ -75,7 +75,8 @@ def test_command_lines_are_redacted_in_every_option_form() -> None:
 def test_names_that_point_at_secrets_or_count_tokens_are_kept() -> None:
     assert is_secret_name("api_key") and is_secret_name("HF_TOKEN")
     assert is_secret_name("--judge-api-key") and is_secret_name("azureOpenAIApiKey")
-    for name in ("max_tokens", "max-new-tokens", "api_key_env", "tokenizer_mode", "PWD"):
+    for name in ("max_tokens", "max-new-tokens", "api_key_env", "tokenizer_mode", "PWD",
+                 "token_param", "token_limit"):
         assert not is_secret_name(name)
     record = {"api_key": "x", "max_tokens": 5, "api_key_env": "OPENAI_API_KEY", "n": {"token": "t"}}
     assert redact(record) == {

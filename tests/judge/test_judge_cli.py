@@ -113,9 +113,9 @@ def test_invalid_judge_options_exit_2_before_anything_runs(tmp_path: Path) -> No
     run = heron_run(tmp_path)
     env = cli_env(OPENAI_API_KEY=SECRET)
     for flag, value, message in (
-        ("--judge-runs", "0", "--judge-runs must be at least 1, not 0"),
-        ("--judge-temperature", "3", "--judge-temperature must be in [0, 2]"),
-        ("--judge-rps", "0", "--judge-rps must be above 0"),
+        ("--judge-runs", "0", "argument --judge-runs: must be at least 1, got 0"),
+        ("--judge-temperature", "3", "argument --judge-temperature: must be at most 2, got 3"),
+        ("--judge-rps", "0", "argument --judge-rps: must be above 0, got 0"),
     ):
         proc = run_cli("score", str(run), flag, value, cwd=tmp_path, env=env)
         assert proc.returncode == 2 and message in proc.stderr, proc.stderr
