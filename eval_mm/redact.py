@@ -33,6 +33,12 @@ _SECRET_WORDS = frozenset(
 _POINTER_WORDS = frozenset(
     {"env", "var", "variable", "file", "path", "name", "id", "type", "param", "count", "limit"}
 )
+# "key" after one of these names a lookup key (cluster_key, sort_key), not a credential.
+_DATA_KEYS = frozenset(
+    {"cluster", "cache", "sort", "group", "column", "primary", "foreign", "dict", "map",
+     "lookup", "join", "index", "reference", "metadata", "partition", "task", "sample"}
+)
+_NOT_VALUES = frozenset({"null", "true", "false", "None"})  # JSON literals hold no secret
 _KNOWN: set[str] = set()
 _ANSWERS = frozenset({"output"})  # fields holding a model's answer
 _MIN_SECRET = 6  # shorter values are not worth (and not safe) to search for in text
@@ -76,6 +82,8 @@ def is_secret_name(name: str) -> bool:
     words = _words(name)
     if not words or words[-1] in _POINTER_WORDS:
         return False
+    if words[-1] == "key" and len(words) > 1 and words[-2] in _DATA_KEYS:
+        return False
     return any(w in _SECRET_WORDS for w in words) or "apikey" in "".join(words)
 
 
@@ -101,9 +109,9 @@ def _sorted_secrets(n_env: int, n_known: int, n_options: int) -> tuple[str, ...]
 
 
 def _mask_pair(m: re.Match[str]) -> str:
-    if not is_secret_name(m["name"]):
-        return m[0]
     value = m["value"]
+    if not is_secret_name(m["name"]) or value in _NOT_VALUES:
+        return m[0]
     quote = value[0] if value[:1] in "\"'" else ""
     return f"{m['name']}{m['sep']}{quote}{MASK}{quote}"
 

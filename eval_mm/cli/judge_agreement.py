@@ -12,7 +12,6 @@ from pathlib import Path
 from typing import Any
 
 from eval_mm.cli.common import add_judge_options
-from eval_mm.cli.rejudge import rejudge, write_outputs
 
 
 def register(sub: Any) -> None:
@@ -36,6 +35,8 @@ def register(sub: Any) -> None:
 
 
 def cmd_judge_agreement(args: argparse.Namespace) -> int:
+    from eval_mm.rejudge import rejudge, write_outputs
+
     with tempfile.TemporaryDirectory(prefix="eval-mm-agreement-") as tmp:
         report, markdown = rejudge(args, Path(tmp))
     write_outputs(args, report, markdown)

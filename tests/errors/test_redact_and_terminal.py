@@ -76,12 +76,15 @@ def test_names_that_point_at_secrets_or_count_tokens_are_kept() -> None:
     assert is_secret_name("api_key") and is_secret_name("HF_TOKEN")
     assert is_secret_name("--judge-api-key") and is_secret_name("azureOpenAIApiKey")
     for name in ("max_tokens", "max-new-tokens", "api_key_env", "tokenizer_mode", "PWD",
-                 "token_param", "token_limit"):
+                 "token_param", "token_limit", "cluster_key", "cache_key"):
         assert not is_secret_name(name)
     record = {"api_key": "x", "max_tokens": 5, "api_key_env": "OPENAI_API_KEY", "n": {"token": "t"}}
     assert redact(record) == {
         "api_key": MASK, "max_tokens": 5, "api_key_env": "OPENAI_API_KEY", "n": {"token": MASK}
     }
+    # A gate report as text: a lookup key and a JSON null stay valid JSON
+    text = '{"cluster_key": "image_id", "api_key": null, "token": "abcdefgh"}'
+    assert redact_text(text) == f'{{"cluster_key": "image_id", "api_key": null, "token": "{MASK}"}}'
 
 
 def test_environment_secrets_are_masked_and_answers_are_not_guessed_at(
