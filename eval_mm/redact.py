@@ -112,6 +112,10 @@ def _mask_pair(m: re.Match[str]) -> str:
     value = m["value"]
     if not is_secret_name(m["name"]) or value in _NOT_VALUES:
         return m[0]
+    if m["name"].lower() == "key":  # prose such as "cluster key: image_id" names a lookup key
+        before = re.findall(r"[a-z]+", m.string[max(0, m.start() - 24) : m.start()].lower())
+        if before and before[-1] in _DATA_KEYS and m.string[m.start() - 1 : m.start()] in " -_":
+            return m[0]
     quote = value[0] if value[:1] in "\"'" else ""
     return f"{m['name']}{m['sep']}{quote}{MASK}{quote}"
 

@@ -85,6 +85,8 @@ def test_names_that_point_at_secrets_or_count_tokens_are_kept() -> None:
     # A gate report as text: a lookup key and a JSON null stay valid JSON
     text = '{"cluster_key": "image_id", "api_key": null, "token": "abcdefgh"}'
     assert redact_text(text) == f'{{"cluster_key": "image_id", "api_key": null, "token": "{MASK}"}}'
+    assert redact_text("clustered (cluster key: image_id)") == "clustered (cluster key: image_id)"
+    assert redact_text("the key: abcdefgh") == f"the key: {MASK}"
 
 
 def test_environment_secrets_are_masked_and_answers_are_not_guessed_at(
