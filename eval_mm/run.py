@@ -28,12 +28,12 @@ from eval_mm.generate import run_generation
 from eval_mm.identity import digest, gold_digest, input_digest, model_identity, run_identity
 from eval_mm.lock import LOCK_FILE, RunLock
 from eval_mm.registries import scorers_for
+from eval_mm.run_status import activity, finish_invocation, run_status, start_invocation
 from eval_mm.runcard import (
     CARD_SCHEMA,
     config_id,
     harness_info,
     ids_hash,
-    invocation,
     now,
     read_card,
     run_dir,
@@ -227,7 +227,7 @@ def evaluate(
             "max_error_share": opts.max_error_share,
         }
         card.pop("runs_before", None)
-        _start(card, "run")
+        start_invocation(card, "run")
         atomic_write_json(folder / CARD, card)
 
         images_dir = folder / IMAGES_DIR
@@ -268,11 +268,13 @@ def evaluate(
                 result = rescore(folder, task, scorers, ctx, card, opts.progress)
             outcomes = result.outcomes
         except FatalError as exc:
-            _finish(folder, card, "stopped", [str(exc)], {"command": "run"})
+            finish_invocation(folder, card, "stopped", [str(exc)], {"command": "run"})
             raise
-        status, problems = run_status(card["counts"], outcomes, opts, opts.skip_scoring)
+        status, problems = run_status(card["counts"], outcomes, opts.max_error_share,
+                                      opts.skip_scoring)
         card["timings"]["total_s"] = round(time.perf_counter() - t_start, 3)
-        _finish(folder, card, status, problems, {"command": "run", **_activity(card, outcomes)})
+        what = {"command": "run", **activity(card, outcomes)}
+        finish_invocation(folder, card, status, problems, what)
     result.status, result.problems = status, problems
     return result
 
@@ -288,91 +290,19 @@ def score_stored(
     """`eval-mm score`: score a run's stored predictions and update its status and history."""
     with RunLock(folder):
         card = read_card(folder, required=True)
-        _start(card, "score")
+        start_invocation(card, "score")
         atomic_write_json(folder / CARD, card)
         try:
             result = rescore(folder, task, scorers, ctx, card, progress, rescore_all)
         except FatalError as exc:
-            _finish(folder, card, "stopped", [str(exc)], {"command": "score"})
+            finish_invocation(folder, card, "stopped", [str(exc)], {"command": "score"})
             raise
-        opts = RunOptions(max_error_share=float(card.get("max_error_share", 0.1)))
-        status, problems = run_status(card.get("counts") or {}, result.outcomes, opts)
-        what = {"command": "score", "rescore": rescore_all, **_activity({}, result.outcomes)}
-        _finish(folder, card, status, problems, what)
+        share = float(card.get("max_error_share", 0.1))
+        status, problems = run_status(card.get("counts") or {}, result.outcomes, share)
+        what = {"command": "score", "rescore": rescore_all, **activity({}, result.outcomes)}
+        finish_invocation(folder, card, status, problems, what)
     result.status, result.problems = status, problems
     return result
-
-
-def _activity(card: dict[str, Any], outcomes: dict[str, MetricOutcome]) -> dict[str, Any]:
-    counts = card.get("counts") or {}
-    return {
-        "generated": counts.get("generated_now", 0),
-        "reused_predictions": counts.get("reused_from_other_runs", 0),
-        "retried_predictions": counts.get("retried", 0),
-        "scored": {
-            m: {"fingerprint": o.fingerprint, "scored_now": o.scored_now, "reused": o.reused,
-                "retry": o.retry}
-            for m, o in outcomes.items()
-        },
-    }
-
-
-def _start(card: dict[str, Any], command: str) -> None:
-    """Open this invocation's entry in the card's history; one left `running` by a process
-    that died is marked `interrupted`."""
-    history = [
-        {**e, "status": "interrupted"} if e.get("status") == "running" else e
-        for e in card.get("invocations", [])
-    ]
-    card["invocations"] = [*history, invocation("running", {"command": command})]
-
-
-def _finish(
-    folder: Path, card: dict[str, Any], status: str, problems: list[str], what: dict[str, Any]
-) -> None:
-    """Write the card's final status and close this invocation's entry in its history."""
-    card["status"] = status
-    card["problems"] = problems
-    card["updated"] = now()
-    history = list(card.get("invocations") or [])
-    if not history or history[-1].get("status") != "running":
-        history.append(invocation("running", {}))
-    history[-1] = {**history[-1], **what, "status": status, "finished": now()}
-    card["invocations"] = history
-    atomic_write_json(folder / CARD, card)
-
-
-def run_status(
-    counts: dict[str, Any],
-    outcomes: dict[str, MetricOutcome],
-    opts: RunOptions,
-    generate_only: bool = False,
-) -> tuple[str, list[str]]:
-    """complete | incomplete | failed | generated, and what is wrong when not complete."""
-    problems: list[str] = []
-    if counts.get("missing"):
-        problems.append(f"{counts['missing']} samples have no prediction")
-    if counts.get("transient_errors"):
-        problems.append(
-            f"{counts['transient_errors']} samples failed for transient reasons "
-            "(rerun retries them)"
-        )
-    for metric, o in outcomes.items():
-        if o.retry:
-            problems.append(
-                f"{metric}: {o.retry} items have judge runs that failed for transient reasons "
-                "(rerun retries them)"
-            )
-    n = max(1, int(counts.get("samples") or 0))
-    permanent = int(counts.get("errors") or 0) - int(counts.get("transient_errors") or 0)
-    if problems:
-        return "incomplete", problems
-    if permanent / n > opts.max_error_share:
-        return "failed", [
-            f"{permanent} of {n} samples failed ({permanent / n:.1%} > --max-error-share "
-            f"{opts.max_error_share:.1%})"
-        ]
-    return ("generated" if generate_only else "complete"), []
 
 
 def rescore(
