@@ -110,6 +110,11 @@ class Model(ABC):
     # True only for debugging models that read a sample's references (the oracle): their
     # predictions then depend on the gold as well as on the messages.
     reads_references: ClassVar[bool] = False
+    # How this model's output carries reasoning: "none", "think_tags" or "api" (see
+    # eval_mm.models.catalog.Reasoning). A reasoning model's `default_max_new_tokens` is the
+    # budget used when the user gives no --max-new-tokens (the runner records it).
+    reasoning: str = "none"
+    default_max_new_tokens: int | None = None
 
     @property
     @abstractmethod

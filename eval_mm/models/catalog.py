@@ -13,9 +13,17 @@ from __future__ import annotations
 
 import importlib.util
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal
 
 from eval_mm.errors import UserError
+
+# How a model's output carries its reasoning (eval_mm.reasoning separates it at scoring):
+# none (a plain model), think_tags (`<think>...</think>` in the text), api (a separate
+# `reasoning_content` field of an OpenAI-compatible reply).
+Reasoning = Literal["none", "think_tags", "api"]
+# The answer budget of a reasoning model when the user gives no --max-new-tokens (recorded
+# in the generation config, hence in the run identity): thinking takes thousands of tokens.
+REASONING_MAX_NEW_TOKENS = 16384
 
 
 @dataclass(frozen=True)
@@ -45,6 +53,13 @@ class ModelSpec:
     max_images: int | None = None
     recommended_generation: dict[str, Any] = field(default_factory=dict)
     vllm: dict[str, Any] = field(default_factory=dict)  # extra engine arguments
+    reasoning: Reasoning = "none"
+    reasoning_max_new_tokens: int = REASONING_MAX_NEW_TOKENS
+    # transformers versions the family's code runs on: (lowest, first unsupported), as
+    # "4.45" strings; None leaves that side open. Checked at load (eval_mm.models.compat).
+    transformers_range: tuple[str | None, str | None] = (None, None)
+    # A named fix-up of the processor's inputs (eval_mm.models.hooks), e.g. Asagi's.
+    input_hook: str | None = None
     note: str = ""
 
     def check_requirements(self) -> None:
@@ -71,6 +86,9 @@ class ModelSpec:
             "processor_id": self.processor_id,
             "stop_strings": list(self.stop_strings),
             "recommended_generation": self.recommended_generation,
+            "reasoning": self.reasoning,
+            "transformers_range": list(self.transformers_range),
+            "input_hook": self.input_hook,
         }
 
 

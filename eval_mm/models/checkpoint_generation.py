@@ -1,0 +1,57 @@
+"""A checkpoint's own decoding defaults (its `generation_config.json`), applied the same way
+by every backend.
+
+transformers' `generate` lays the checkpoint's generation config under each call's arguments;
+vLLM applies it only when no `SamplingParams` is given, which eval-mm always gives. Left alone,
+"greedy" would then mean greedy-with-the-card's-repetition-penalty in one backend and plain
+greedy in the other. The rule here is explicit and shared: eval-mm's own settings win
+(`max_new_tokens`, `do_sample`, `num_beams`, and `temperature`/`top_p`, which the run's
+generation config states); of the checkpoint's other settings, the penalties always apply
+and the sampling filters apply only when sampling. Both backends pass the result explicitly
+and record it in the run card.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from eval_mm.core.model import GenerationConfig
+
+# Keys eval-mm sets itself: a checkpoint value for them never applies.
+OWN_KEYS = frozenset(
+    {"max_new_tokens", "max_length", "do_sample", "num_beams", "temperature", "top_p"}
+)
+# Applied whatever the decoding (transformers and vLLM both know these names).
+ALWAYS = ("repetition_penalty",)
+# Applied only when sampling (greedy search ignores them).
+WHEN_SAMPLING = ("top_k", "min_p")
+# Token ids and bookkeeping: each backend reads these from the checkpoint itself.
+TOKEN_KEYS = frozenset(
+    {
+        "bos_token_id",
+        "eos_token_id",
+        "pad_token_id",
+        "decoder_start_token_id",
+        "transformers_version",
+        "_from_model_config",
+    }
+)
+
+
+def checkpoint_decoding(checkpoint: Mapping[str, Any], config: GenerationConfig) -> dict[str, Any]:
+    """The checkpoint settings that apply to calls under `config`, in the names both
+    backends accept. A value equal to the library default (repetition_penalty 1.0, top_k 0
+    or 50 from an untouched config) is still returned when the checkpoint states it, so the
+    record shows what the card asked for."""
+    keys = ALWAYS + (WHEN_SAMPLING if config.do_sample else ())
+    out = {k: checkpoint[k] for k in keys if checkpoint.get(k) is not None}
+    return {k: v for k, v in out.items() if k not in config.extra}  # the user's extra wins
+
+
+def unapplied(checkpoint: Mapping[str, Any], config: GenerationConfig) -> dict[str, Any]:
+    """Checkpoint settings neither applied nor owned by eval-mm (e.g. no_repeat_ngram_size):
+    recorded, so that a reader sees what the card asked for and was not done."""
+    applied = checkpoint_decoding(checkpoint, config)
+    skip = OWN_KEYS | TOKEN_KEYS | set(applied) | set(WHEN_SAMPLING) | set(ALWAYS)
+    return {k: v for k, v in checkpoint.items() if k not in skip}
