@@ -356,10 +356,24 @@ class JudgeEngine:
             attempt += 1
 
 
-def engine_for(resources: dict[str, Any], options: dict[str, Any] | None) -> JudgeEngine:
-    """The invocation's shared engine, created on first use."""
-    engine = resources.get(RESOURCE_KEY)
+def engine_key(protocol: dict[str, Any] | None) -> str:
+    """Where the engine of a metric protocol lives in an invocation's resources: metrics
+    without one share the invocation's engine; each distinct protocol has its own (its
+    settings differ, and so do its requests' cache keys and fingerprint)."""
+    if not protocol:
+        return RESOURCE_KEY
+    return f"{RESOURCE_KEY}:{json.dumps(protocol, sort_keys=True, default=str)}"
+
+
+def engine_for(
+    resources: dict[str, Any],
+    options: dict[str, Any] | None,
+    protocol: dict[str, Any] | None = None,
+) -> JudgeEngine:
+    """The invocation's engine for these options and metric protocol, created on first use."""
+    key = engine_key(protocol)
+    engine = resources.get(key)
     if engine is None:
-        engine = JudgeEngine(JudgeSettings.from_options(options))
-        resources[RESOURCE_KEY] = engine
+        engine = JudgeEngine(JudgeSettings.from_options(options, protocol))
+        resources[key] = engine
     return engine

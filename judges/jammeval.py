@@ -15,11 +15,13 @@ first; only answers it cannot read go to the grader, with the gold letter as the
 
 from __future__ import annotations
 
+import os
 from collections.abc import Sequence
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from eval_mm.core.sample import Sample
 from eval_mm.core.scoring import Score, ScoreContext
+from eval_mm.judges.settings import MODEL_ENV
 from eval_mm.judges.yes_no import YesNoJudge
 from eval_mm.metrics.base import options_of
 from eval_mm.metrics.choice import option_letters
@@ -51,8 +53,24 @@ def regex_score(sample: Sample, output: str) -> Score | None:
                  {"status": REGEX, "parsed": letter})  # fmt: skip
 
 
+# JAMMEval's default grader (spec tasks-2026 §7.3): gpt-5.1 without reasoning, 1024 tokens.
+GRADER = {
+    "model": "gpt-5.1-2025-11-13",
+    "reasoning_effort": "none",
+    "token_param": "max_completion_tokens",
+    "max_tokens": 1024,
+}
+
+
 class _Jammeval(YesNoJudge):
     prompts: ClassVar[tuple[str, ...]] = ("jammeval_hle_ja_v1",)
+
+    def protocol(self, options: dict[str, Any]) -> dict[str, Any]:
+        """The JAMMEval grader unless the user chose a judge (a model or a profile such as
+        gpt-oss-20b-local, the spec's alternative); the grader id is in the fingerprint,
+        so numbers of two graders never share a column."""
+        chosen = options.get("model") or options.get("profile") or os.environ.get(MODEL_ENV)
+        return {} if chosen else dict(GRADER)
 
     def values(self, sample: Sample, output: str) -> dict[str, str]:
         question = sample.judge_question if sample.judge_question is not None else sample.prompt

@@ -23,6 +23,7 @@ from eval_mm.metrics.verdicts import first_verdict, strict_verdict
 from eval_mm.registries import register_metric
 
 NO_BOXED = "no_boxed"
+LEGACY_MAX_TOKENS = 256
 
 
 class _Board(YesNoJudge):
@@ -57,6 +58,12 @@ class JwtBoardAccLegacy(_Board):
     version = "1"
     variant: ClassVar[str] = "legacy"
     description = "JaWildText board VQA judged yes/no as llm-jp-eval-mm (whole text if no box)"
+
+    def protocol(self, options: dict[str, Any]) -> dict[str, Any]:
+        """The reference's scorer asks with a 256-token limit (tasks-2026 §2.1, §3.4); a
+        reasoning judge may stop before its verdict at that limit, which the legacy number
+        reproduces. The strict metric keeps the judge's own limit (>= 1024)."""
+        return {"max_tokens": LEGACY_MAX_TOKENS}
 
 
 @register_metric

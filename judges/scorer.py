@@ -26,7 +26,7 @@ from eval_mm.core.sample import Sample
 from eval_mm.core.scoring import Score, ScoreContext, Scorer
 from eval_mm.errors import UserError
 from eval_mm.judges.cache import cache_key
-from eval_mm.judges.engine import RESOURCE_KEY, JudgeEngine, engine_for
+from eval_mm.judges.engine import JudgeEngine, engine_for, engine_key
 from eval_mm.judges.ledger import LEDGER_FILE, write_ledger_file
 from eval_mm.judges.prompt import JudgePrompt, available_prompts, load_prompt
 from eval_mm.judges.reply import JudgeReply, JudgeRequest, final_answer
@@ -60,14 +60,23 @@ class JudgeScorer(Scorer):
             )
         return load_prompt(wanted if wanted in self.prompts else self.prompts[0])
 
+    def protocol(self, options: dict[str, Any]) -> dict[str, Any]:
+        """Judge settings this metric's protocol fixes, given the user's judge options
+        (`JudgeSettings.from_options`: they override the profile; options the user gave
+        override them). Default: none, the invocation's judge as configured."""
+        return {}
+
+    def _protocol(self, ctx: ScoreContext) -> dict[str, Any]:
+        return self.protocol(dict(ctx.options.get("judge") or {}))
+
     def settings(self, ctx: ScoreContext) -> JudgeSettings:
-        engine = ctx.resources.get(RESOURCE_KEY)
+        engine = ctx.resources.get(engine_key(self._protocol(ctx)))
         if isinstance(engine, JudgeEngine):
             return engine.settings
-        return JudgeSettings.from_options(ctx.options.get("judge"))
+        return JudgeSettings.from_options(ctx.options.get("judge"), self._protocol(ctx))
 
     def preflight(self, ctx: ScoreContext) -> None:
-        settings = JudgeSettings.from_options(ctx.options.get("judge"))  # validates the options
+        settings = self.settings(ctx)  # validates the options
         settings.check_key()
         self.prompt(ctx)
         if settings.batch:
@@ -76,7 +85,7 @@ class JudgeScorer(Scorer):
             check_batch_api(settings, ctx.resources)
 
     def engine(self, ctx: ScoreContext) -> JudgeEngine:
-        return engine_for(ctx.resources, ctx.options.get("judge"))
+        return engine_for(ctx.resources, ctx.options.get("judge"), self._protocol(ctx))
 
     def fingerprint(self, ctx: ScoreContext) -> dict[str, Any]:
         """The metric's own fingerprint plus the judge that answers (`JudgeSettings.
@@ -353,7 +362,12 @@ class JudgeScorer(Scorer):
     def _record(self, engine: JudgeEngine, prompt: JudgePrompt, ctx: ScoreContext) -> None:
         ledger = engine.ledger_for(ctx.run_dir)
         info = ctx.card.setdefault("judge", {})
-        info.update(engine.settings.card())
+        if self._protocol(ctx):
+            # This metric's judge differs from the invocation's: recorded under its id, so
+            # that the card never shows one judge for numbers another one made.
+            info.setdefault("metric_judges", {})[self.id] = engine.settings.card()
+        else:
+            info.update(engine.settings.card())
         info.setdefault("prompts", {})[self.id] = prompt.card()
         info["pacing"] = engine.pacing
         if engine.total.requests:  # only a server that answered now is asked about itself

@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from eval_mm.judges.prompt import JudgePrompt
 
 DEFAULT_MODEL = "gpt-4o-2024-11-20"
+MODEL_ENV = "EVAL_MM_JUDGE_MODEL"  # the judge model when no --judge-model is given
 DEFAULT_RUNS = 5
 DEFAULT_MAX_TOKENS = 1024
 MODES = ("independent", "n", "single")
@@ -97,21 +98,28 @@ class JudgeSettings:
         return urlsplit(self.base_url).hostname if self.base_url else None
 
     @staticmethod
-    def from_options(options: dict[str, Any] | None = None) -> JudgeSettings:
+    def from_options(
+        options: dict[str, Any] | None = None, protocol: dict[str, Any] | None = None
+    ) -> JudgeSettings:
         """Settings from the CLI's judge options, the profile and the environment (and
-        `.env`); raises UserError on values out of range."""
+        `.env`); raises UserError on values out of range.
+
+        `protocol` holds what a metric's own protocol fixes (a legacy metric's token limit,
+        a grader model): it overrides the profile and is overridden by options the user
+        gave explicitly."""
         opts = dict(options or {})
         profile = opts.get("profile")
-        if profile is not None:
-            if profile not in PROFILES:
-                raise UserError(
-                    f"unknown judge profile {profile!r}; choose one of: {', '.join(PROFILES)}"
-                )
-            opts = {**PROFILES[profile], **{k: v for k, v in opts.items() if v is not None}}
+        if profile is not None and profile not in PROFILES:
+            raise UserError(
+                f"unknown judge profile {profile!r}; choose one of: {', '.join(PROFILES)}"
+            )
+        if profile is not None or protocol:
+            given = {k: v for k, v in opts.items() if v is not None}
+            opts = {**PROFILES.get(profile or "", {}), **(protocol or {}), **given}
         _load_dotenv()
         env = os.environ
         s = JudgeSettings(profile=profile)
-        s.model = opts.get("model") or env.get("EVAL_MM_JUDGE_MODEL") or DEFAULT_MODEL
+        s.model = opts.get("model") or env.get(MODEL_ENV) or DEFAULT_MODEL
         s.mode = opts.get("mode") or "independent"
         if s.mode not in MODES:
             raise UserError(f"judge mode must be one of {', '.join(MODES)}, not {s.mode!r}")
