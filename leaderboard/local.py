@@ -20,6 +20,7 @@ from eval_mm.leaderboard.boards import (
     column,
     order_columns,
 )
+from eval_mm.leaderboard.composites import add_composites
 from eval_mm.leaderboard.runs import Protocol, Run, column_protocol
 from eval_mm.models.catalog import spec_for
 from eval_mm.models.info import ModelInfo, lookup
@@ -153,6 +154,7 @@ def local_boards(runs: list[Run], user_info: dict[str, ModelInfo] | None = None
         board.columns = {c.key: c for c in order_columns(list(columns.values()))}
         used = sorted({r.rel: r for r in chosen.values()}.values(), key=lambda r: r.rel)
         board.protocol = _protocol_lines(key, list(board.columns.values()), used, prompts)
+        add_composites(board)
         boards[key] = board
     ordered = sorted(boards.values(), key=lambda b: (-len(b.models), -len(b.cells), b.title))
     return ordered, sorted(set(warnings))

@@ -217,3 +217,24 @@ def test_reference_dirs_prefer_the_results_folder(tmp_path: Path) -> None:
     assert default_reference_dirs(tmp_path) == [tmp_path / "reference"]
     (tmp_path / "reference" / "sources.json").write_text(json.dumps({"s": {"title": "T"}}))
     assert load_sources([tmp_path / "reference"])[0] == {"s": {"title": "T"}}
+
+
+def test_jawildtext_overall_only_with_all_three_tasks(tmp_path: Path) -> None:
+    from eval_mm.leaderboard.synthetic import BOARD_JUDGE
+
+    parts = {
+        "jawildtext-handwriting-ocr": ("jwt_cer_sim", {"a": 60.0, "b": 50.0}),
+        "jawildtext-receipt-kie": ("jwt_kie_f1", {"a": 30.0, "b": 40.0}),
+        "jawildtext-board-vqa": ("jwt_board_acc", {"a": 45.0}),  # model b lacks the board task
+    }
+    for task, (metric, values) in parts.items():
+        kind = "judge" if metric == "jwt_board_acc" else "accuracy"
+        for model, v in values.items():
+            write_run(tmp_path, model, task, {metric: FakeMetric(v, kind=kind)},
+                      primary=metric, judge=BOARD_JUDGE if kind == "judge" else None,
+                      config=f"c-{model}-{task}")
+    (board,) = boards_of(tmp_path)
+    (overall,) = [c for c in board.columns.values() if c.metric == "jwt_overall"]
+    assert overall.short == "JaWildText" and not overall.primary  # the average counts it never
+    assert board.cell("a", overall.key).value == pytest.approx(45.0)  # type: ignore[union-attr]
+    assert board.cell("b", overall.key) is None  # never from two of the three
