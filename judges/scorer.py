@@ -7,8 +7,9 @@ whichever runs second reads every reply from the engine. Each sample's
 `Score.details["runs"]` keeps every run's raw reply, the answer parsed (reasoning stripped),
 the reasoning, status and usage; aggregation works per run, then over runs.
 
-Extension points for new judge metrics: `prompts`, `variant`, `values`, `parse`,
-`failure_value`, `item_value`, `per_run`, optionally `shortcut`, `reask_parse`, `extra`, `ci`.
+Extension points for new judge metrics (aggregation lives in `aggregate.py`): `prompts`,
+`variant`, `values`, `parse`, `failure_value`, `item_value`, `per_run`, optionally `shortcut`,
+`reask_parse`, `extra`, `ci`.
 """
 
 from __future__ import annotations
@@ -18,13 +19,13 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, ClassVar
 
-import numpy as np
-
-from eval_mm.core.aggregate import MetricSummary, group_means
-from eval_mm.core.bootstrap import Statistic, ratio
+from eval_mm.core.aggregate import MetricSummary
+from eval_mm.core.bootstrap import Statistic
 from eval_mm.core.sample import Sample
 from eval_mm.core.scoring import Score, ScoreContext, Scorer
 from eval_mm.errors import UserError
+from eval_mm.judges.aggregate import judge_statistic, judge_summary
+from eval_mm.judges.aggregate import std_or_none as _std
 from eval_mm.judges.cache import cache_key
 from eval_mm.judges.engine import JudgeEngine, engine_for, engine_key
 from eval_mm.judges.ledger import LEDGER_FILE, write_ledger_file
@@ -33,10 +34,6 @@ from eval_mm.judges.reply import JudgeReply, JudgeRequest, final_answer
 from eval_mm.judges.settings import JudgeSettings
 
 NO_FINAL_ANSWER = "no final answer in the reply (reasoning only; raise --judge-max-tokens?)"
-
-
-def _std(xs: Sequence[float]) -> float | None:
-    return float(np.std(xs, ddof=1)) if len(xs) > 1 else None
 
 
 def _answer(rec: dict[str, Any]) -> str | None:
@@ -387,67 +384,10 @@ class JudgeScorer(Scorer):
         breakdown_keys: Sequence[str] = (),
         seed: int = 0,
     ) -> MetricSummary:
-        per_run = self.per_run(samples, scores)
-        heads = [r["value"] for r in per_run]
-        defined = [h for h in heads if h is not None]
-        reasons = Counter(s.reason or "unknown" for s in scores if s.value is None)
-        values = [s.value for s in scores]
-        runs_seen = [r for s in scores for r in s.details.get("runs", [])]
-        extra: dict[str, Any] = {
-            "runs": len(per_run),
-            "per_run": heads,
-            "std": _std(defined),
-            "undefined_runs": len(heads) - len(defined),
-            "per_run_unscored": [r["unscored"] for r in per_run],
-            "empty_predictions": sum(
-                1 for s in scores if s.details.get("status") == "empty_prediction"
-            ),
-            "system_fingerprints": sorted(
-                {str(r["system_fingerprint"]) for r in runs_seen if r.get("system_fingerprint")}
-            ),
-            "judge_models_returned": sorted({str(r["model"]) for r in runs_seen if r.get("model")}),
-            "run_status_counts": dict(Counter(str(r.get("status")) for r in runs_seen)),
-            "reasked_runs": sum(1 for r in runs_seen if "reasks" in r),
-        }
-        extra.update(self.extra(per_run))
-        return MetricSummary(
-            value=float(np.mean(defined)) if defined else None,
-            n=sum(v is not None for v in values),
-            unscored=sum(reasons.values()),
-            unscored_reasons=dict(reasons),
-            scale=self.scale,
-            extra=extra,
-            breakdown={
-                k: group_means(values, [s.metadata for s in samples], k, 1.0)
-                for k in breakdown_keys
-            },
-        )
+        return judge_summary(self, samples, scores, breakdown_keys)
 
     def statistic(self, samples: Sequence[Sample], scores: Sequence[Score]) -> Statistic:
-        """The headline of a judge mean: per run, the mean over the items scored in that run
-        (an item judged without calling the judge counts in every run); then the mean over
-        the runs where it is defined. One unit per item, carrying all its runs: the bootstrap
-        never treats an item's correlated runs as independent items."""
-        runs = max((len(s.details.get("runs") or []) for s in scores), default=0) or 1
-        vals = np.full((len(scores), runs), np.nan)
-        for i, s in enumerate(scores):
-            recs = s.details.get("runs")
-            if recs is None:  # judged without the judge (empty prediction), or not generated
-                vals[i] = np.nan if s.value is None else s.value
-                continue
-            for k, rec in enumerate(recs[:runs]):
-                if rec.get("parsed") is not None:
-                    vals[i, k] = self.item_value([rec["parsed"]])
-        ok = ~np.isnan(vals)
-        cols = np.concatenate([np.where(ok, vals, 0.0), ok.astype(float)], axis=1)
-
-        def combine(sums: np.ndarray) -> np.ndarray:
-            per_run = ratio(sums[:, :runs], sums[:, runs:])
-            defined = ~np.isnan(per_run)
-            return self.scale * ratio(np.where(defined, per_run, 0.0).sum(axis=1),
-                                      defined.sum(axis=1))
-
-        return Statistic([s.id for s in samples], [s.metadata for s in samples], cols, combine)
+        return judge_statistic(self, samples, scores)
 
     def extra(self, per_run: list[dict[str, Any]]) -> dict[str, Any]:
         return {}
