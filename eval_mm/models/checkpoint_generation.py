@@ -55,3 +55,39 @@ def unapplied(checkpoint: Mapping[str, Any], config: GenerationConfig) -> dict[s
     applied = checkpoint_decoding(checkpoint, config)
     skip = OWN_KEYS | TOKEN_KEYS | set(applied) | set(WHEN_SAMPLING) | set(ALWAYS)
     return {k: v for k, v in checkpoint.items() if k not in skip}
+
+
+# transformers' `generate` fills every setting the call leaves unset from the checkpoint's
+# generation config (GenerationMixin._prepare_generation_config). These are the decoding
+# settings among them, with the library value that turns each off: passing it keeps an
+# unapplied checkpoint setting (no_repeat_ngram_size, ...) from acting in transformers
+# while vLLM ignores it.
+TRANSFORMERS_OFF: dict[str, Any] = {
+    "no_repeat_ngram_size": 0,
+    "encoder_no_repeat_ngram_size": 0,
+    "typical_p": 1.0,
+    "epsilon_cutoff": 0.0,
+    "eta_cutoff": 0.0,
+    "encoder_repetition_penalty": 1.0,
+    "length_penalty": 1.0,
+    "early_stopping": False,
+    "min_length": 0,
+    "min_new_tokens": None,
+    "bad_words_ids": None,
+    "suppress_tokens": None,
+    "begin_suppress_tokens": None,
+    "sequence_bias": None,
+    "forced_bos_token_id": None,
+    "forced_eos_token_id": None,
+    "exponential_decay_length_penalty": None,
+}
+
+
+def transformers_neutral(checkpoint: Mapping[str, Any], config: GenerationConfig) -> dict[str, Any]:
+    """Arguments that make transformers decode as the shared rule says and vLLM does: the
+    unapplied checkpoint decoding settings turned off and, when sampling without a top_k
+    from the checkpoint, top_k off (transformers' global default is 50, vLLM's none)."""
+    out = {k: v for k, v in TRANSFORMERS_OFF.items() if k in unapplied(checkpoint, config)}
+    if config.do_sample and "top_k" not in checkpoint_decoding(checkpoint, config):
+        out["top_k"] = 0
+    return {k: v for k, v in out.items() if k not in config.extra}
