@@ -38,6 +38,21 @@ TOKEN_KEYS = frozenset(
     }
 )
 
+# What `generate` returns or how it caches, not what it decodes (transformers writes these
+# into every saved generation_config.json): never reported as unapplied.
+RUNTIME_KEYS = frozenset(
+    {
+        "use_cache",
+        "cache_implementation",
+        "cache_config",
+        "output_attentions",
+        "output_hidden_states",
+        "output_scores",
+        "output_logits",
+        "return_dict_in_generate",
+    }
+)
+
 
 def checkpoint_decoding(checkpoint: Mapping[str, Any], config: GenerationConfig) -> dict[str, Any]:
     """The checkpoint settings that apply to calls under `config`, in the names both
@@ -53,7 +68,7 @@ def unapplied(checkpoint: Mapping[str, Any], config: GenerationConfig) -> dict[s
     """Checkpoint settings neither applied nor owned by eval-mm (e.g. no_repeat_ngram_size):
     recorded, so that a reader sees what the card asked for and was not done."""
     applied = checkpoint_decoding(checkpoint, config)
-    skip = OWN_KEYS | TOKEN_KEYS | set(applied) | set(WHEN_SAMPLING) | set(ALWAYS)
+    skip = OWN_KEYS | TOKEN_KEYS | RUNTIME_KEYS | set(applied) | set(WHEN_SAMPLING) | set(ALWAYS)
     return {k: v for k, v in checkpoint.items() if k not in skip}
 
 
