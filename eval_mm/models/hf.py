@@ -144,6 +144,9 @@ class HFModel(Model):
             "processor_kwargs": opts.processor_kwargs,
             "input_hook": self.hook.name,
             "reasoning": self.reasoning,
+            # How prompt texts become ids (hf_io.special_tokens_rule): part of the identity,
+            # since the one-BOS rule changed the inputs of templates that emit BOS.
+            "special_tokens": "transformers-rule",
         }
         for repo in dict.fromkeys([spec.hf_id, spec.processor_id or spec.hf_id]):
             check_available(repo, self.settings["revision"])  # seconds, not minutes of retries
@@ -350,7 +353,10 @@ class HFModel(Model):
     def _run(self, prompts: Sequence[Prompt], config: GenerationConfig) -> list[ModelOutput]:
         import torch
 
-        enc = self._encode(prompts).inputs
+        encoded = self._encode(prompts)
+        for text in encoded.texts:
+            log.debug("prompt sent (add_special_tokens=%s): %r", encoded.add_special_tokens, text)
+        enc = encoded.inputs
         kw = self.generate_kwargs(config)
         if config.do_sample:
             torch.manual_seed(config.seed)
