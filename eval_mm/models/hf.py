@@ -28,7 +28,7 @@ from eval_mm.models.checkpoint_generation import (
 )
 from eval_mm.models.compat import check_transformers, constraints_file, dtype_kwargs
 from eval_mm.models.formats import FORMATS, Prompt, render
-from eval_mm.models.hf_io import Encoded, encode, eos_ids, finish
+from eval_mm.models.hf_io import Encoded, encode, eos_ids, finish, opens_think
 from eval_mm.models.hooks import hook_for
 
 log = logging.getLogger(__name__)
@@ -373,6 +373,7 @@ class HFModel(Model):
                 pad_id=self.tokenizer.pad_token_id,
                 stop_strings=self.spec.stop_strings,
                 think_tags=self.reasoning == "think_tags",
+                prompt_opens_think=opens_think(text),
             )
-            for row in new
+            for row, text in zip(new, encoded.texts, strict=True)
         ]

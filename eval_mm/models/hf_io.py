@@ -18,7 +18,7 @@ from eval_mm.core.model import Generation
 from eval_mm.models.formats import Prompt
 from eval_mm.models.hooks import InputHook
 
-THINK_CLOSE = "</think>"
+THINK_OPEN, THINK_CLOSE = "<think>", "</think>"
 
 
 @dataclass(frozen=True)
@@ -80,6 +80,11 @@ def encode(processor: Any, tokenizer: Any, prompts: Sequence[Prompt], hook: Inpu
     return Encoded(hook.adjust(enc, texts, tokenizer, add), texts, add)
 
 
+def opens_think(prompt_text: str) -> bool:
+    """The prompt ends inside an open `<think>` block (the output then has no opening tag)."""
+    return prompt_text.rstrip().endswith(THINK_OPEN)
+
+
 def eos_ids(model: Any, tokenizer: Any, extra: Any = None) -> set[int]:
     """Token ids that end a generation: the checkpoint's generation config, the tokenizer's
     eos, and any a hook passes to `generate`."""
@@ -117,13 +122,16 @@ def finish(
     pad_id: int | None,
     stop_strings: Sequence[str] = (),
     think_tags: bool = False,
+    prompt_opens_think: bool = False,
 ) -> Generation:
     """A Generation from one row of generated ids (the prompt already cut off).
 
     "stop": the row reached an eos id or a stop string; "length": it used all
     `max_new_tokens` without either. `output_tokens` counts the generated tokens, the eos
     included, padding after the end excluded. With `think_tags`, `reasoning_tokens` counts
-    the tokens up to and including `</think>` (all of them when it never came)."""
+    the tokens up to and including `</think>`; without one, all of them when the block was
+    opened (by the output, or by the prompt: Qwen3 Thinking templates end with `<think>`),
+    else none."""
     end = next((k for k, t in enumerate(row) if t in stop_ids), None)
     if end is not None:
         ids, reason = row[: end + 1], "stop"
@@ -139,7 +147,8 @@ def finish(
     reasoning: int | None = None
     if think_tags:
         found = _first_prefix_containing(tokenizer, kept, THINK_CLOSE)
-        reasoning = found if found is not None else len(ids)
+        opened = prompt_opens_think or THINK_OPEN in text
+        reasoning = found if found is not None else (len(ids) if opened else 0)
         if THINK_CLOSE not in text:
             # `</think>` is a special token in some tokenizers: keep it in the text so that
             # scoring can separate the reasoning (the text is otherwise unchanged).

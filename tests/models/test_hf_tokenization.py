@@ -12,7 +12,7 @@ from PIL import Image
 
 from eval_mm.core.model import Generation, GenerationConfig
 from eval_mm.core.sample import Sample, user_turn
-from eval_mm.models.hf_io import finish, special_tokens_rule
+from eval_mm.models.hf_io import finish, opens_think, special_tokens_rule
 
 pytest.importorskip("transformers")
 
@@ -162,9 +162,13 @@ def test_reasoning_tokens_run_through_the_closing_tag(special: bool) -> None:
     assert g.text == "考えます</think>東京"
     assert g.reasoning_tokens == len(think) + len(close)
     assert g.output_tokens == len(row)
-    # Cut while thinking: every token was reasoning.
-    g = finish(tok, think, max_new_tokens=len(think), stop_ids=set(), pad_id=0, think_tags=True)
+    # Cut while thinking, the block opened by the prompt: every token was reasoning.
+    kw: dict[str, Any] = {"stop_ids": set(), "pad_id": 0, "think_tags": True}
+    g = finish(tok, think, max_new_tokens=len(think), prompt_opens_think=True, **kw)
     assert g.finish_reason == "length" and g.reasoning_tokens == len(think)
+    # No tag anywhere: the model did not think (the strict rule reads it all as the answer).
+    assert finish(tok, think, max_new_tokens=len(think), **kw).reasoning_tokens == 0
+    assert opens_think("<|im_start|>assistant\n<think>\n") and not opens_think("assistant\n")
     plain = finish(tok, row, max_new_tokens=50, stop_ids={tok.eos_token_id}, pad_id=0)
     assert plain.reasoning_tokens is None
 
@@ -176,6 +180,14 @@ def test_reasoning_option_overrides_the_catalog(folders: dict[str, Path]) -> Non
     assert model.reasoning == "think_tags"
     assert model.default_max_new_tokens == REASONING_MAX_NEW_TOKENS
     assert model.card()["settings"]["reasoning"] == "think_tags"
+    cfg = GenerationConfig(max_new_tokens=4)
+    (g,) = model.generate(_samples(1), cfg)
+    assert isinstance(g, Generation) and g.reasoning_tokens == 0  # no tag: no thinking
+    # A template whose generation prompt opens the block (as Qwen3 Thinking's does).
+    model.processor.chat_template += "<think>\n"
+    (g,) = model.generate(_samples(1), cfg)
+    assert isinstance(g, Generation) and "</think>" not in g.text
+    assert g.reasoning_tokens == g.output_tokens == 4
     model.close()
     plain = _load(folders["plain_template"])
     assert plain.reasoning == "none" and plain.default_max_new_tokens is None
