@@ -231,7 +231,8 @@ class HFModel(Model):
             "settings": self.settings,
             "catalog": self.spec.to_json() if self.spec.name != self.spec.hf_id else None,
             "generation_overrides": self.recommended,
-            "generation_kwargs_rule": "greedy unless do_sample; temperature/top_p when sampling",
+            "generation_kwargs_rule": "greedy unless do_sample; temperature/top_p when sampling; "
+            "the checkpoint's decoding defaults as checkpoint_decoding says, the rest off",
             "checkpoint_generation_config": self.checkpoint_generation,
             "checkpoint_decoding": self._decoding_record(),
             "input_hook": self.hook.to_json(),
