@@ -127,7 +127,25 @@ SPECS: list[ModelSpec] = [
         prompt_format="asagi",
         model_class="auto_model",
         recommended_generation=_ASAGI_CARD_GEN,
-        note="Asagi reads its own instruction layout, not a chat template",
+        input_hook="asagi",
+        transformers_range=(None, "4.50"),
+        note=(
+            "Asagi reads its own instruction layout (model card), not a chat template; "
+            "asagi-14b-llmjp sends the reference's indented layout behind the published "
+            "llm-jp-eval-mm numbers (docs/models.md)"
+        ),
+    ),
+    ModelSpec(
+        "asagi-14b-llmjp",
+        "MIL-UT/Asagi-14B",
+        (),
+        "Asagi",
+        trust_remote_code=True,
+        prompt_format="asagi-llmjp",
+        model_class="auto_model",
+        input_hook="asagi",
+        transformers_range=(None, "4.50"),
+        note="the reference harness's Asagi prompt (indentation included), for parity only",
     ),
     ModelSpec(
         "llava-calm2-siglip",
@@ -135,6 +153,8 @@ SPECS: list[ModelSpec] = [
         ("calm2-vlm",),
         "LLaVA-CALM2",
         prompt_format="llava-calm2",
+        input_hook="llava-calm2",
+        transformers_range=("4.45", "4.46"),
     ),
     ModelSpec(
         "llama-3-evovlm-jp-v2",
@@ -146,6 +166,7 @@ SPECS: list[ModelSpec] = [
         model_class="mantis",
         processor_id="TIGER-Lab/Mantis-8B-siglip-llama3",
         requires=(MANTIS,),
+        input_hook="evovlm",
         recommended_generation={"num_beams": 5, "repetition_penalty": 1.5, "max_new_tokens": 512},
         note="Sakana's own runs used beam search 5, repetition penalty 1.5, 512 new tokens",
     ),
@@ -169,6 +190,7 @@ SPECS: list[ModelSpec] = [
         model_class="auto_causal",
         dtype="auto",
         stop_strings=("\n###",),
+        transformers_range=("4.47", "4.48"),
         recommended_generation={"max_new_tokens": 128, "do_sample": False},
     ),
     *_many(
@@ -181,12 +203,30 @@ SPECS: list[ModelSpec] = [
         model_class="auto_model",
         dtype="auto",
         prompt_format="interleaved",
+        transformers_range=("4.46", "4.47"),
     ),
     *_many("Qwen2-VL", "Qwen/Qwen2-VL-{s}-Instruct", ("2B", "7B", "72B"), "qwen2-vl-{s}"),
     *_many(
         "Qwen2.5-VL", "Qwen/Qwen2.5-VL-{s}-Instruct", ("3B", "7B", "32B", "72B"), "qwen2.5-vl-{s}"
     ),
     *_many("Qwen3-VL", "Qwen/Qwen3-VL-{s}-Instruct", ("2B", "4B", "8B", "32B"), "qwen3-vl-{s}"),
+    # Reasoning models: the output is `<think>...</think>` then the answer; scoring separates
+    # them (eval_mm.reasoning); without --max-new-tokens the budget is reasoning_max_new_tokens.
+    *_many(
+        "Qwen3-VL-Thinking",
+        "Qwen/Qwen3-VL-{s}-Thinking",
+        ("2B", "4B", "8B", "32B"),
+        "qwen3-vl-{s}-thinking",
+        reasoning="think_tags",
+    ),
+    ModelSpec(
+        "glm-4.1v-9b-thinking",
+        "zai-org/GLM-4.1V-9B-Thinking",
+        (),
+        "GLM-4.1V-Thinking",
+        reasoning="think_tags",
+        note="the answer after </think> is wrapped in <answer>...</answer>",
+    ),
     *_many("Gemma 3", "google/gemma-3-{s}-it", ("4b", "12b", "27b"), "gemma-3-{s}"),
     ModelSpec(
         "pixtral-12b",
@@ -225,9 +265,16 @@ SPECS: list[ModelSpec] = [
         model_class="auto_causal",
         dtype="auto",
         requires=(PEFT,),
+        transformers_range=("4.48", "4.49"),
     ),
     ModelSpec(
-        "pangea-7b", "neulab/Pangea-7B-hf", (), "Pangea", dtype="float16", prompt_format="pangea"
+        "pangea-7b",
+        "neulab/Pangea-7B-hf",
+        (),
+        "Pangea",
+        dtype="float16",
+        prompt_format="pangea",
+        input_hook="pangea",
     ),
 ]
 
@@ -242,7 +289,9 @@ CATALOG: dict[str, ModelSpec] = {s.name: s for s in SPECS}
 
 
 def aliases(spec: ModelSpec) -> tuple[str, ...]:
-    return (*spec.aliases, *_EXTRA_ALIASES.get(spec.name, ()), spec.hf_id)
+    # The HF id names the first entry for it; later ones are variants (asagi-14b-llmjp).
+    first = next(s for s in SPECS if s.hf_id == spec.hf_id) is spec
+    return (*spec.aliases, *_EXTRA_ALIASES.get(spec.name, ()), *((spec.hf_id,) if first else ()))
 
 
 def spec_for(name: str) -> ModelSpec | None:

@@ -38,6 +38,21 @@ TOKEN_KEYS = frozenset(
     }
 )
 
+# What `generate` returns or how it caches, not what it decodes (transformers writes these
+# into every saved generation_config.json): never reported as unapplied.
+RUNTIME_KEYS = frozenset(
+    {
+        "use_cache",
+        "cache_implementation",
+        "cache_config",
+        "output_attentions",
+        "output_hidden_states",
+        "output_scores",
+        "output_logits",
+        "return_dict_in_generate",
+    }
+)
+
 
 def checkpoint_decoding(checkpoint: Mapping[str, Any], config: GenerationConfig) -> dict[str, Any]:
     """The checkpoint settings that apply to calls under `config`, in the names both
@@ -53,5 +68,41 @@ def unapplied(checkpoint: Mapping[str, Any], config: GenerationConfig) -> dict[s
     """Checkpoint settings neither applied nor owned by eval-mm (e.g. no_repeat_ngram_size):
     recorded, so that a reader sees what the card asked for and was not done."""
     applied = checkpoint_decoding(checkpoint, config)
-    skip = OWN_KEYS | TOKEN_KEYS | set(applied) | set(WHEN_SAMPLING) | set(ALWAYS)
+    skip = OWN_KEYS | TOKEN_KEYS | RUNTIME_KEYS | set(applied) | set(WHEN_SAMPLING) | set(ALWAYS)
     return {k: v for k, v in checkpoint.items() if k not in skip}
+
+
+# transformers' `generate` fills every setting the call leaves unset from the checkpoint's
+# generation config (GenerationMixin._prepare_generation_config). These are the decoding
+# settings among them, with the library value that turns each off: passing it keeps an
+# unapplied checkpoint setting (no_repeat_ngram_size, ...) from acting in transformers
+# while vLLM ignores it.
+TRANSFORMERS_OFF: dict[str, Any] = {
+    "no_repeat_ngram_size": 0,
+    "encoder_no_repeat_ngram_size": 0,
+    "typical_p": 1.0,
+    "epsilon_cutoff": 0.0,
+    "eta_cutoff": 0.0,
+    "encoder_repetition_penalty": 1.0,
+    "length_penalty": 1.0,
+    "early_stopping": False,
+    "min_length": 0,
+    "min_new_tokens": None,
+    "bad_words_ids": None,
+    "suppress_tokens": None,
+    "begin_suppress_tokens": None,
+    "sequence_bias": None,
+    "forced_bos_token_id": None,
+    "forced_eos_token_id": None,
+    "exponential_decay_length_penalty": None,
+}
+
+
+def transformers_neutral(checkpoint: Mapping[str, Any], config: GenerationConfig) -> dict[str, Any]:
+    """Arguments that make transformers decode as the shared rule says and vLLM does: the
+    unapplied checkpoint decoding settings turned off and, when sampling without a top_k
+    from the checkpoint, top_k off (transformers' global default is 50, vLLM's none)."""
+    out = {k: v for k, v in TRANSFORMERS_OFF.items() if k in unapplied(checkpoint, config)}
+    if config.do_sample and "top_k" not in checkpoint_decoding(checkpoint, config):
+        out["top_k"] = 0
+    return {k: v for k, v in out.items() if k not in config.extra}

@@ -21,7 +21,15 @@ from eval_mm.errors import UserError
 from eval_mm.hub import check_available
 from eval_mm.identity import folder_fingerprint
 from eval_mm.models.catalog import ModelSpec
+from eval_mm.models.checkpoint_generation import (
+    checkpoint_decoding,
+    transformers_neutral,
+    unapplied,
+)
+from eval_mm.models.compat import check_transformers, constraints_file, dtype_kwargs
 from eval_mm.models.formats import FORMATS, Prompt, render
+from eval_mm.models.hf_io import Encoded, encode, eos_ids, finish, opens_think
+from eval_mm.models.hooks import hook_for
 
 log = logging.getLogger(__name__)
 
@@ -91,6 +99,9 @@ class HFOptions(LoadOptions):
     prompt_format: str | None = option(None, choices=FORMATS, help="how messages become text")
     model_kwargs: dict[str, Any] = option({}, help="extra from_pretrained arguments (JSON)")
     processor_kwargs: dict[str, Any] = option({}, help="extra processor arguments (JSON)")
+    reasoning: Literal["none", "think_tags"] | None = option(
+        None, help="think_tags: output carries <think>...</think> (default: the catalog's)"
+    )
 
 
 class HFModel(Model):
@@ -101,6 +112,8 @@ class HFModel(Model):
         self.options = opts = parse_options(HFOptions, options, "transformers adapter")
         spec = spec or ModelSpec(name=name, hf_id=name, dtype="auto")
         spec.check_requirements()
+        bounds = spec.transformers_range  # before any download
+        check_transformers(spec.name, bounds, constraints_file(bounds))
         self.spec = spec
         self.prompt_format = opts.prompt_format or spec.prompt_format
         generation = opts.generation
@@ -110,6 +123,10 @@ class HFModel(Model):
             self._id += "+recommended-gen"  # different decoding, different result folder
         self.batch_size = opts.batch_size
         self.micro_batch_size = opts.micro_batch_size or opts.batch_size
+        self.hook = hook_for(spec.input_hook)
+        self.reasoning = opts.reasoning or spec.reasoning
+        if self.reasoning != "none":
+            self.default_max_new_tokens = spec.reasoning_max_new_tokens
         self.settings: dict[str, Any] = {
             "dtype": opts.dtype or spec.dtype,
             "attn_implementation": opts.attn_implementation,
@@ -125,6 +142,11 @@ class HFModel(Model):
             "micro_batch_size": self.micro_batch_size,
             "model_kwargs": opts.model_kwargs,
             "processor_kwargs": opts.processor_kwargs,
+            "input_hook": self.hook.name,
+            "reasoning": self.reasoning,
+            # How prompt texts become ids (hf_io.special_tokens_rule): part of the identity,
+            # since the one-BOS rule changed the inputs of templates that emit BOS.
+            "special_tokens": "transformers-rule",
         }
         for repo in dict.fromkeys([spec.hf_id, spec.processor_id or spec.hf_id]):
             check_available(repo, self.settings["revision"])  # seconds, not minutes of retries
@@ -141,7 +163,8 @@ class HFModel(Model):
             ) from None
         s, spec = self.settings, self.spec
         common = {"revision": s["revision"], "trust_remote_code": s["trust_remote_code"]}
-        mkw: dict[str, Any] = {**common, "dtype": torch_dtype(s["dtype"]), **s["model_kwargs"]}
+        mkw: dict[str, Any] = {**common, **dtype_kwargs(torch_dtype(s["dtype"]))}
+        mkw.update(s["model_kwargs"])
         if s["attn_implementation"]:
             mkw["attn_implementation"] = s["attn_implementation"]
         if s["device_map"] is not None:
@@ -176,6 +199,7 @@ class HFModel(Model):
         if tok.pad_token_id is None and tok.eos_token_id is not None:
             tok.pad_token = tok.eos_token
         self.tokenizer = tok
+        self.hook.prepare(model, tok)
         self.device = model.device
         self.dtype = next(model.parameters()).dtype
         self.revision = getattr(model.config, "_commit_hash", None) or (
@@ -207,11 +231,29 @@ class HFModel(Model):
             "settings": self.settings,
             "catalog": self.spec.to_json() if self.spec.name != self.spec.hf_id else None,
             "generation_overrides": self.recommended,
-            "generation_kwargs_rule": "greedy unless do_sample; temperature/top_p when sampling",
+            "generation_kwargs_rule": "greedy unless do_sample; temperature/top_p when sampling; "
+            "the checkpoint's decoding defaults as checkpoint_decoding says, the rest off",
             "checkpoint_generation_config": self.checkpoint_generation,
+            "checkpoint_decoding": self._decoding_record(),
+            "input_hook": self.hook.to_json(),
+            "special_tokens_rule": "add_special_tokens=False when the prompt starts with BOS",
             "stop_strings": list(self.spec.stop_strings),
             "message_layout": "as the task's messages say (images first, then text)",
         }
+
+    def _decoding_record(self) -> dict[str, Any]:
+        """The checkpoint's decoding defaults as the shared rule applies them, greedy and
+        sampling (the rule depends only on do_sample and the settings laid over the run)."""
+        out = {}
+        for mode, sampling in (("greedy", False), ("sampling", True)):
+            cfg = apply_recommended(GenerationConfig(do_sample=sampling), self.recommended)
+            ckpt = self.checkpoint_generation
+            out[mode] = {
+                "applied": checkpoint_decoding(ckpt, cfg),
+                "unapplied": unapplied(ckpt, cfg),
+                "turned_off": transformers_neutral(ckpt, cfg),
+            }
+        return out
 
     def fingerprint(self) -> dict[str, Any]:
         """The weights: the hub commit, or the content of a local folder (configs, tokenizer
@@ -281,35 +323,58 @@ class HFModel(Model):
             torch.cuda.empty_cache()
 
     def _inputs(self, prompts: Sequence[Prompt]) -> Any:
-        texts = [p.text for p in prompts]
-        kw: dict[str, Any] = {"text": texts, "padding": True, "return_tensors": "pt"}
-        if any(p.images for p in prompts):
-            kw["images"] = [p.images for p in prompts]
-        enc = self.processor(**kw)
-        enc = enc.to(self.device)
+        return self._encode(prompts).inputs
+
+    def _encode(self, prompts: Sequence[Prompt]) -> Encoded:
+        """Model inputs on the model's device and dtype (the one encode step: hf_io.encode)."""
+        encoded = encode(self.processor, self.tokenizer, prompts, self.hook)
+        enc = encoded.inputs.to(self.device)
         for key, value in enc.items():
             if hasattr(value, "is_floating_point") and value.is_floating_point():
                 enc[key] = value.to(self.dtype)
-        return enc
+        return Encoded(enc, encoded.texts, encoded.add_special_tokens)
 
-    def _run(self, prompts: Sequence[Prompt], config: GenerationConfig) -> list[ModelOutput]:
-        import torch
-
-        enc = self._inputs(prompts)
-        kw = hf_generate_kwargs(config)
+    def generate_kwargs(self, config: GenerationConfig) -> dict[str, Any]:
+        """Everything passed to `model.generate` besides the inputs: the run's settings, the
+        checkpoint's applicable defaults (checkpoint_generation), its other decoding
+        settings turned off, the hook's and the stop strings."""
+        ckpt = self.checkpoint_generation
+        kw = {
+            **transformers_neutral(ckpt, config),
+            **checkpoint_decoding(ckpt, config),
+            **hf_generate_kwargs(config),
+            **self.hook.generate_kwargs(self.tokenizer),
+        }
         if self.tokenizer.pad_token_id is not None:
             kw.setdefault("pad_token_id", self.tokenizer.pad_token_id)
         if self.spec.stop_strings:
             kw.update(stop_strings=list(self.spec.stop_strings), tokenizer=self.tokenizer)
+        return kw
+
+    def _run(self, prompts: Sequence[Prompt], config: GenerationConfig) -> list[ModelOutput]:
+        import torch
+
+        encoded = self._encode(prompts)
+        for text in encoded.texts:
+            log.debug("prompt sent (add_special_tokens=%s): %r", encoded.add_special_tokens, text)
+        enc = encoded.inputs
+        kw = self.generate_kwargs(config)
         if config.do_sample:
             torch.manual_seed(config.seed)
         with torch.inference_mode():
             out = self.model.generate(**enc, **kw)
-        new = out[:, enc["input_ids"].shape[1] :]
-        texts = self.processor.batch_decode(new, skip_special_tokens=True)
-        return [self._cut(t) for t in texts]
-
-    def _cut(self, text: str) -> str:
-        for stop in self.spec.stop_strings:
-            text = text.split(stop, 1)[0]
-        return text
+        new = out[:, enc["input_ids"].shape[1] :].tolist()
+        stop = eos_ids(self.model, self.tokenizer, kw.get("eos_token_id"))
+        return [
+            finish(
+                self.tokenizer,
+                row,
+                max_new_tokens=config.max_new_tokens,
+                stop_ids=stop,
+                pad_id=self.tokenizer.pad_token_id,
+                stop_strings=self.spec.stop_strings,
+                think_tags=self.reasoning == "think_tags",
+                prompt_opens_think=opens_think(text),
+            )
+            for row, text in zip(new, encoded.texts, strict=True)
+        ]

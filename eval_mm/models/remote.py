@@ -16,6 +16,7 @@ from eval_mm.core.sample import ImagePart, Sample
 from eval_mm.errors import UserError
 from eval_mm.hub import check_available
 from eval_mm.models.catalog import ModelSpec
+from eval_mm.models.compat import check_transformers, constraints_file, dtype_kwargs
 from eval_mm.models.hf import LoadOptions, apply_recommended, hf_generate_kwargs, torch_dtype
 
 
@@ -44,6 +45,8 @@ class GenerateContentModel(Model):
     def __init__(self, name: str, spec: ModelSpec, **options: Any) -> None:
         self.options = opts = parse_options(GenerateContentOptions, options, f"{spec.name} model")
         spec.check_requirements()
+        bounds = spec.transformers_range  # before any download
+        check_transformers(spec.name, bounds, constraints_file(bounds))
         self.spec = spec
         self.batch_size = 1
         self.recommended = spec.recommended_generation if opts.generation == "recommended" else {}
@@ -62,7 +65,7 @@ class GenerateContentModel(Model):
         self.model = AutoModel.from_pretrained(
             spec.hf_id,
             trust_remote_code=True,
-            dtype=torch_dtype(self.settings["dtype"]),
+            **dtype_kwargs(torch_dtype(self.settings["dtype"])),
             device_map=device_map,
             revision=self.settings["revision"],
         )

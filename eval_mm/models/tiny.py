@@ -68,8 +68,16 @@ def _text_config(tok: Any, hidden: int, layers: int, **extra: Any) -> dict[str, 
     )
 
 
-def build_llava(folder: Path, hidden: int = 32, layers: int = 2, seed: int = 0) -> Path:
-    """A LLaVA-1.5-style model: CLIP vision tower (32 px, 16 patches) + Llama."""
+def build_llava(
+    folder: Path,
+    hidden: int = 32,
+    layers: int = 2,
+    seed: int = 0,
+    add_bos: bool = False,
+    chat_template: str = LLAVA_TEMPLATE,
+) -> Path:
+    """A LLaVA-1.5-style model: CLIP vision tower (32 px, 16 patches) + Llama. `add_bos`:
+    the tokenizer adds `<s>` (as Llama's does); `chat_template` may emit it too."""
     import torch
     from transformers import (
         CLIPImageProcessor,
@@ -81,7 +89,11 @@ def build_llava(folder: Path, hidden: int = 32, layers: int = 2, seed: int = 0) 
     )
 
     tok = tokenizer(
-        ["<pad>", "<s>", "</s>", "<image>"], pad_token="<pad>", bos_token="<s>", eos_token="</s>"
+        ["<pad>", "<s>", "</s>", "<image>"],
+        pad_token="<pad>",
+        bos_token="<s>",
+        eos_token="</s>",
+        **({"add_bos_token": True} if add_bos else {}),
     )
     image_proc = CLIPImageProcessor(
         size={"shortest_edge": 32}, crop_size={"height": 32, "width": 32}
@@ -89,7 +101,7 @@ def build_llava(folder: Path, hidden: int = 32, layers: int = 2, seed: int = 0) 
     processor = LlavaProcessor(
         image_processor=image_proc,
         tokenizer=tok,
-        chat_template=LLAVA_TEMPLATE,
+        chat_template=chat_template,
         patch_size=8,
         vision_feature_select_strategy="default",
         image_token="<image>",

@@ -57,7 +57,12 @@ def test_cli_batched_greedy_equals_one_at_a_time(
     samples = TinyMultiImage(TaskOptions()).samples(DataSource("tiny"))
     single = {s.id: model.generate([s], cfg)[0] for s in samples}
     model.close()
-    assert {i: r["output"] for i, r in pb.items()} == single
+    # The backend returns Generations; the runner stores their fields.
+    assert {i: r["output"] for i, r in pb.items()} == {i: g.text for i, g in single.items()}
+    assert {i: r["finish_reason"] for i, r in pb.items()} == {
+        i: g.finish_reason for i, g in single.items()
+    }
+    single = {i: g.text for i, g in single.items()}
     # A random model still says something, and not the same thing for every input.
     assert len(set(single.values())) > 1
     samples = read_jsonl(batched / "samples.jsonl")
