@@ -109,6 +109,8 @@ def _output_fields(output: ModelOutput | None) -> dict[str, Any]:
         for key in ("reasoning", "output_tokens", "reasoning_tokens"):
             if getattr(output, key) is not None:
                 fields[key] = getattr(output, key)
+        if output.prompt_opened_reasoning:
+            fields["prompt_opened_reasoning"] = True
         return fields
     return {"output": output if isinstance(output, str) else None}
 

@@ -100,17 +100,24 @@ class ScorerInput:
     reasoning_chars: int = 0
 
 
-def scorer_input(rule: str, output: str) -> ScorerInput:
+def scorer_input(rule: str, output: str, prompt_opened: bool = False) -> ScorerInput:
     """The text handed to a metric under `rule`.
 
     Outputs without any think tag pass through unchanged under "strict" (trimming is the
     metric's business), so tag-free scores and cached judge requests stay as they were. An
-    output with no final answer becomes the metric's empty prediction, flagged."""
+    output with no final answer becomes the metric's empty prediction, flagged.
+
+    `prompt_opened`: the prompt ended inside a `<think>` block, so the output continues it
+    without an opening tag; the strict rule reads it as if the tag were there (a cut output
+    with no `</think>` has no final answer). "legacy" and "raw" read the output as generated,
+    which is what the reference's scorers saw."""
     if rule == "raw":
         return ScorerInput(output)
     if rule == "legacy":
         return ScorerInput(strip_reasoning_legacy(output) or "")
-    if not has_reasoning_tag(output):
+    if prompt_opened:
+        output = _OPEN + output
+    elif not has_reasoning_tag(output):
         return ScorerInput(output)
     split = split_reasoning(output)
     if split.answer is None:
@@ -128,12 +135,18 @@ def _marked(score: Score, inp: ScorerInput) -> Score:
 
 
 def score_outputs(
-    scorer: Scorer, samples: Sequence[Sample], outputs: Sequence[str], ctx: ScoreContext
+    scorer: Scorer,
+    samples: Sequence[Sample],
+    outputs: Sequence[str],
+    ctx: ScoreContext,
+    prompt_opened: Sequence[bool] | None = None,
 ) -> list[Score]:
     """`scorer.score` on the outputs as its reasoning rule prepares them; items without a
-    final answer are marked `details["no_final_answer"]`."""
+    final answer are marked `details["no_final_answer"]`. `prompt_opened[i]`: output i
+    continues a `<think>` block its prompt opened (the prediction record says so)."""
     rule = scorer.reasoning_rule()
-    inputs = [scorer_input(rule, o) for o in outputs]
+    opened = list(prompt_opened) if prompt_opened is not None else [False] * len(outputs)
+    inputs = [scorer_input(rule, o, p) for o, p in zip(outputs, opened, strict=True)]
     scores = scorer.score(samples, [i.text for i in inputs], ctx)
     return [_marked(s, i) for s, i in zip(scores, inputs, strict=True)]
 

@@ -155,8 +155,9 @@ def score_metric(
             chunk = todo[start : start + CHUNK]
             ok = [s for s in chunk if predictions[s.id].get("error") is None]
             outputs = [predictions[s.id].get("output") or "" for s in ok]
+            opened = [bool(predictions[s.id].get("prompt_opened_reasoning")) for s in ok]
             # The scorer reads the output its reasoning rule prepares (eval_mm.reasoning).
-            scored = score_outputs(scorer, ok, outputs, ctx) if ok else []
+            scored = score_outputs(scorer, ok, outputs, ctx, opened) if ok else []
             scores = dict(zip([s.id for s in ok], scored))
             records = []
             for s in chunk:

@@ -89,6 +89,9 @@ class Generation:
     reasoning: str | None = None
     output_tokens: int | None = None
     reasoning_tokens: int | None = None
+    # The prompt itself opened a `<think>` block (Qwen3 Thinking templates end with one): the
+    # text then has no opening tag, and a text without `</think>` is all reasoning.
+    prompt_opened_reasoning: bool = False
 
 
 ModelOutput = str | Generation | GenerationFailure

@@ -156,7 +156,11 @@ def finish(
     for stop in stop_strings:
         text = text.split(stop, 1)[0]
     return Generation(
-        text, finish_reason=reason, output_tokens=len(ids), reasoning_tokens=reasoning
+        text,
+        finish_reason=reason,
+        output_tokens=len(ids),
+        reasoning_tokens=reasoning,
+        prompt_opened_reasoning=think_tags and prompt_opens_think,
     )
 
 

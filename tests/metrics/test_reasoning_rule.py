@@ -91,15 +91,16 @@ def test_strict_judge_gets_its_empty_score_without_a_call(
     ctx.close()
 
 
-def _run(folder: Path, outputs: list[str]) -> Path:
+def _run(folder: Path, outputs: list[str], opened: bool = False) -> Path:
     samples = [make_sample(["A"], sid=f"s{i}") for i in range(len(outputs))]
+    flag = {"prompt_opened_reasoning": True} if opened else {}
     folder.mkdir(parents=True, exist_ok=True)
     (folder / "samples.jsonl").write_text(
         "".join(json.dumps(sample_record(s)) + "\n" for s in samples), encoding="utf-8"
     )
     (folder / "predictions.jsonl").write_text(
         "".join(
-            json.dumps({"id": s.id, "output": o, "error": None}) + "\n"
+            json.dumps({"id": s.id, "output": o, "error": None, **flag}) + "\n"
             for s, o in zip(samples, outputs, strict=True)
         ),
         encoding="utf-8",
@@ -115,6 +116,19 @@ def test_scoring_phase_counts_no_final_answer_per_metric(tmp_path: Path) -> None
     assert strict.value == 50.0 and strict.extra[NO_FINAL_ANSWER] == 2
     assert legacy.value == 75.0 and legacy.extra[NO_FINAL_ANSWER] == 0  # "A" kept by the quirk
     assert outcomes["exact_match"].scorer["fingerprint"]["reasoning"] == "strict"
+
+
+def test_a_block_the_prompt_opened_is_reasoning_until_closed(tmp_path: Path) -> None:
+    """Qwen3 Thinking templates end the prompt with `<think>`: the output has no opening tag.
+    The strict rule reads a text without `</think>` as reasoning cut before its answer; the
+    legacy and raw rules read the output as generated, as the reference's scorers did."""
+    run = _run(tmp_path / "run", ["cut while thinking A", "thought</think>A", "A"], opened=True)
+    scorers = [METRICS.get(m)() for m in ("exact_match", "substring_acc_legacy")]
+    outcomes, _ = score_run(run, scorers, ScoreContext(), (), progress=False)
+    strict, legacy = outcomes["exact_match"].summary, outcomes["substring_acc_legacy"].summary
+    assert strict.extra[NO_FINAL_ANSWER] == 2 and strict.value == pytest.approx(100 / 3)
+    assert legacy.value == 100.0 and legacy.extra[NO_FINAL_ANSWER] == 0
+    assert scorer_input("strict", "r</think> A", prompt_opened=True).text == "A"
 
 
 def test_the_rule_is_part_of_the_fingerprint() -> None:

@@ -188,6 +188,7 @@ def test_reasoning_option_overrides_the_catalog(folders: dict[str, Path]) -> Non
     (g,) = model.generate(_samples(1), cfg)
     assert isinstance(g, Generation) and "</think>" not in g.text
     assert g.reasoning_tokens == g.output_tokens == 4
+    assert g.prompt_opened_reasoning  # recorded, so scoring reads it as reasoning
     model.close()
     plain = _load(folders["plain_template"])
     assert plain.reasoning == "none" and plain.default_max_new_tokens is None
