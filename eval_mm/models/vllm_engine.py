@@ -64,15 +64,18 @@ _CLOSE = "</think>"
 
 def engine_failure(exc: Exception) -> GenerationFailure:
     """The record of a request that failed alone; FatalError when the engine itself failed,
-    since every later request would fail the same way."""
-    name = type(exc).__name__
+    since every later request would fail the same way. vLLM's own errors say whose fault
+    they are: a VLLMClientError (a prompt too long, too many images) is the request's and
+    permanent, a VLLMServerError other than a dead engine may pass on a rerun."""
+    names = {c.__name__ for c in type(exc).__mro__}
     lines = str(exc).strip().splitlines()
     text = lines[0] if lines else ""
     if (
-        name in ("EngineDeadError", "OutOfMemoryError")
+        names & {"EngineDeadError", "OutOfMemoryError"}
         or "CUDA out of memory" in text
         or "CUDA error" in text
     ):
+        name = type(exc).__name__
         hint = (
             "lower gpu_memory_utilization, max_num_seqs or max_model_len"
             if "memory" in f"{name} {text}".lower()
@@ -82,8 +85,13 @@ def engine_failure(exc: Exception) -> GenerationFailure:
             f"vLLM engine failed ({name}: {text[:200]}); {hint}. The predictions saved so far "
             "are kept: rerun the same command to resume"
         )
-    kind = "transient" if classify(exc) == "transient" else "permanent"
-    return GenerationFailure(f"vllm: {name}: {text}"[:500], kind)
+    if "VLLMClientError" in names:
+        kind = "permanent"
+    elif "VLLMServerError" in names or classify(exc) == "transient":
+        kind = "transient"
+    else:
+        kind = "permanent"
+    return GenerationFailure(f"vllm: {type(exc).__name__}: {text}"[:500], kind)
 
 
 def checkpoint_generation_of(llm: Any) -> dict[str, Any]:

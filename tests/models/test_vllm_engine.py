@@ -108,8 +108,10 @@ def test_engine_failures_are_fatal_request_failures_are_recorded() -> None:
         engine_failure(fake_vllm.EngineDeadError("EngineCore encountered an issue."))
     with pytest.raises(FatalError):
         engine_failure(RuntimeError("CUDA error: an illegal memory access was encountered"))
-    bad = engine_failure(ValueError("At most 1 image(s) may be provided in one prompt."))
-    assert bad.kind == "permanent" and bad.reason.startswith("vllm: ValueError: At most 1")
+    bad = engine_failure(fake_vllm.VLLMValidationError("At most 1 image(s) may be provided"))
+    assert bad.kind == "permanent" and bad.reason.startswith("vllm: VLLMValidationError: At")
+    assert engine_failure(ValueError("prompt too long")).kind == "permanent"
+    assert engine_failure(fake_vllm.EngineGenerateError("retry")).kind == "transient"
     assert engine_failure(TimeoutError("worker timed out")).kind == "transient"
 
 
@@ -227,3 +229,39 @@ def test_catalog_stop_strings_reach_the_engine(fake: Any) -> None:
     model.prompt_format = "chat_template"  # the request path does not matter here
     model.generate([Sample("a", user_turn("東京"), ["x"])], GenerationConfig())
     assert model.llm.params[-1].kw["stop"] == ["\n###"]
+
+
+def test_a_cli_run_records_vllms_answers_and_its_refusals(fake: Any, tmp_path: Path) -> None:
+    """`eval-mm run -m vllm:...` end to end on the stand-in engine: two-image samples pass
+    the adapter's max_images=2 but not the engine's image limit of 1, so vLLM refuses them;
+    they are recorded as failures, the others answered, in chunks of 4."""
+    import json
+
+    import tests.models.tinytask  # noqa: F401  (registers tiny-mm)
+    from eval_mm.cli.main import main
+
+    code = main(
+        [
+            "run", "-m", "vllm:org/tiny", "--task", "tiny-mm", "--task-option", "n=6",
+            "-o", str(tmp_path), "--batch-size", "4", "--max-new-tokens", "8",
+            "--model-option", "max_images=2",
+            "--model-option", 'limit_mm_per_prompt={"image": 1}',
+            "--max-error-share", "1", "--no-save-images", "--no-progress",
+        ]
+    )  # fmt: skip
+    assert code == 0
+    (run,) = [p.parent for p in tmp_path.rglob("run.json")]
+    preds = {r["id"]: r for r in read_jsonl(run / PREDICTIONS)}
+    for i, rec in preds.items():
+        if int(i[1:]) % 2 == 0:  # one image
+            assert rec["error"] is None and rec["finish_reason"] in ("stop", "length")
+            assert 0 < rec["output_tokens"] <= 8
+        else:
+            assert rec["error_kind"] == "permanent" and "At most 1 image" in rec["error"]
+    card = json.loads((run / "run.json").read_text(encoding="utf-8"))
+    assert card["model"]["backend"] == "vllm" and card["batch_size"] == 4
+    assert card["model"]["engine_args"]["limit_mm_per_prompt"] == {"image": 1}
+    assert "checkpoint_decoding" in card["model"]
+    (llm,) = fake_vllm.LLM.instances
+    # chunk q0-q3 (q1, q3 refused): 4, then halves; chunk q4-q5 (q5 refused): 2, then each
+    assert [len(t) for _, t in llm.calls] == [4, 2, 1, 1, 2, 1, 1, 2, 1, 1]

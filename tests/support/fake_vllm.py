@@ -85,6 +85,16 @@ def _default_reply(request: Any) -> Completion:
     return Completion(text, list(range(len(text))), "stop")
 
 
+def _limited(out: Completion, params: Any) -> Completion:
+    """max_tokens and min_tokens as vLLM applies them (EOS is held back until min_tokens)."""
+    kw = getattr(params, "kw", {})
+    ids = out.token_ids + [0] * max(0, kw.get("min_tokens", 0) - len(out.token_ids))
+    most = kw.get("max_tokens")
+    if most is not None and len(ids) > most:
+        return Completion(out.text, ids[:most], "length")
+    return Completion(out.text, ids, out.finish_reason)
+
+
 class LLM:
     """`vllm.LLM`: `bad(request)` true makes any call holding that request raise `error`
     (vLLM validates requests as it adds them, so such a call answers none); `die_on_call`
@@ -127,9 +137,15 @@ class LLM:
         self.params.append(params)
         if self.die_on_call == len(self.calls):
             raise EngineDeadError("EngineCore encountered an issue.")
+        limit = (self.kwargs.get("limit_mm_per_prompt") or {}).get("image", 1)
+        for r in requests:  # as vLLM validates each request while adding it
+            if image_count(r) > limit:
+                raise VLLMValidationError(
+                    f"At most {limit} image(s) may be provided in one prompt."
+                )
         if any(self.bad(r) for r in requests):
             raise self.error
-        return [RequestOutput([self.reply(r)]) for r in requests]
+        return [RequestOutput([_limited(self.reply(r), params)]) for r in requests]
 
     def chat(self, *args: Any, **kwargs: Any) -> list[RequestOutput]:
         check_call(signatures()["LLM.chat"], "LLM.chat", args, kwargs)
@@ -142,8 +158,31 @@ class LLM:
         return self._run("prompt", list(prompts), params, kwargs)
 
 
-class EngineDeadError(Exception):
-    """vllm.v1.engine.exceptions.EngineDeadError (matched by name by the adapter)."""
+class VLLMClientError(Exception):
+    """vllm.exceptions' classes, matched by name by the adapter."""
+
+
+class VLLMServerError(Exception):
+    pass
+
+
+class VLLMValidationError(VLLMClientError):
+    pass
+
+
+class EngineGenerateError(VLLMServerError):
+    pass
+
+
+class EngineDeadError(VLLMServerError):
+    pass
+
+
+def image_count(request: Any) -> int:
+    if isinstance(request, dict):
+        images = (request.get("multi_modal_data") or {}).get("image")
+        return 0 if images is None else len(images) if isinstance(images, list) else 1
+    return sum(p["type"] == "image_url" for m in request for p in m["content"])
 
 
 def install(monkeypatch: Any) -> types.ModuleType:
