@@ -226,3 +226,8 @@ def test_the_recorder_reads_signatures_from_source_without_importing_it(tmp_path
     assert got["TextPrompt"] == ["multi_modal_data", "prompt"]
     assert got["chat_content_part_types"] == ["text", "image_url"]
     assert got["finish_reasons"] == ["stop", "length"]
+
+
+def test_the_docs_name_the_recorded_vllm_version() -> None:
+    docs = (ROOT / "docs" / "models.md").read_text(encoding="utf-8")
+    assert f"vLLM {SIG['vllm_version']}" in docs and str(SIG["vllm_commit"]) in docs
