@@ -29,7 +29,7 @@ from eval_mm.errors import UserError
 from eval_mm.failures import FatalError, classify
 from eval_mm.hub import check_available
 from eval_mm.identity import folder_fingerprint
-from eval_mm.models.catalog import ModelSpec
+from eval_mm.models.catalog import REASONING_MAX_NEW_TOKENS, ModelSpec
 from eval_mm.models.checkpoint_generation import checkpoint_decoding, unapplied
 from eval_mm.models.isolation import bisect_failures
 from eval_mm.models.vllm_args import (
@@ -121,6 +121,17 @@ def reasoning_token_count(
     return None
 
 
+def _check_servable(spec: ModelSpec) -> None:
+    """Catalog models whose right numbers need code vLLM does not run are refused."""
+    if spec.backend == "unsupported":
+        raise UserError(f"model {spec.name}: {spec.note}")
+    if spec.input_hook:
+        raise UserError(
+            f"model {spec.name} needs the input fix-up {spec.input_hook!r}, which only the "
+            f"transformers adapter applies: run it as {spec.name} (without vllm:)"
+        )
+
+
 class VLLMModel(Model):
     name = "vllm"
     output_libraries = ("vllm", "transformers")
@@ -129,6 +140,7 @@ class VLLMModel(Model):
         self.options = opts = parse_options(VLLMOptions, options, "vLLM")
         if spec is not None:
             spec.check_requirements()
+            _check_servable(spec)
         self.spec = spec
         self._name = spec.name if spec else name
         self.batch_size = opts.batch_size  # one engine call per runner batch, saved per call
@@ -136,8 +148,9 @@ class VLLMModel(Model):
         self.max_images = int(spec.max_images or max_images) if spec else max_images
         self.prompt_format = opts.prompt_format or (spec.prompt_format if spec else "chat_template")
         self.reasoning = opts.reasoning or (spec.reasoning if spec else "none")
-        if self.reasoning != "none" and spec is not None:
-            self.default_max_new_tokens = spec.reasoning_max_new_tokens
+        if self.reasoning != "none":
+            budget = spec.reasoning_max_new_tokens if spec else REASONING_MAX_NEW_TOKENS
+            self.default_max_new_tokens = budget
         engine = {k: getattr(opts, k) for k in ENGINE_OPTIONS if getattr(opts, k) is not None}
         self.args = engine_args(name, spec, engine, self.max_images)
         check_available(str(self.args["model"]), self.args.get("revision"))

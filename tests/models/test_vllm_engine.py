@@ -150,6 +150,25 @@ def test_a_thinking_model_counts_its_reasoning_tokens(fake: Any) -> None:
     assert isinstance(p, Generation) and p.reasoning_tokens is None
 
 
+def test_a_reasoning_option_without_a_catalog_entry_gets_the_default_budget(fake: Any) -> None:
+    from eval_mm.models.catalog import REASONING_MAX_NEW_TOKENS
+
+    model = VLLMModel("org/thinker", reasoning="think_tags")
+    assert model.default_max_new_tokens == REASONING_MAX_NEW_TOKENS
+
+
+def test_models_needing_code_vllm_does_not_run_are_refused(fake: Any) -> None:
+    from eval_mm.errors import UserError
+
+    hooked = ModelSpec("hooked", "org/hooked", input_hook="asagi")
+    with pytest.raises(UserError, match="only the transformers adapter applies"):
+        VLLMModel("hooked", spec=hooked)
+    gone = ModelSpec("gone", "org/gone", backend="unsupported", note="needs its own code base")
+    with pytest.raises(UserError, match="needs its own code base"):
+        VLLMModel("gone", spec=gone)
+    assert fake_vllm.LLM.instances == []  # refused before the engine starts
+
+
 def test_reasoning_token_count_follows_the_strict_rule() -> None:
     close = [7]
     assert reasoning_token_count("<think>a</think>b</think>c", [1, 7, 2, 7, 3], close) == 4
