@@ -43,6 +43,7 @@ from eval_mm.models.vllm_args import (
     sampling_kwargs,
 )
 from eval_mm.reasoning import split_reasoning
+from eval_mm.redact import redact_text
 
 __all__ = [
     "THROUGHPUT_OPTIONS",
@@ -91,7 +92,8 @@ def engine_failure(exc: Exception) -> GenerationFailure:
         kind = "transient"
     else:
         kind = "permanent"
-    return GenerationFailure(f"vllm: {type(exc).__name__}: {text}"[:500], kind)
+    # Redacted before it is cut, as the runner does with its own errors.
+    return GenerationFailure(redact_text(f"vllm: {type(exc).__name__}: {text}")[:500], kind)
 
 
 def checkpoint_generation_of(llm: Any) -> dict[str, Any]:
