@@ -226,7 +226,7 @@ class VLLMModel(Model):
                     self.llm.get_tokenizer().encode(_CLOSE, add_special_tokens=False)
                 )
             except Exception:
-                self._close_ids = []  # no tokenizer: a tag is then found by text only
+                self._close_ids = []  # no tokenizer: a closed block then counts as unknown
         return self._close_ids
 
     def _output(self, completion: Any) -> ModelOutput:
