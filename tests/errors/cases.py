@@ -63,6 +63,18 @@ CASES: list[Case] = [
     Case("top-p-above-one", run("--top-p", "7"), "at most 1"),
     Case("top-p-zero", run("--top-p", "0"), "above 0"),
     Case("top-p-greedy", run("--top-p", "0.5", "--temperature", "0"), "--top-p needs sampling"),
+    Case(
+        "do-sample-at-temperature-zero",
+        run("--do-sample", "--temperature", "0"),
+        "--do-sample needs a --temperature above 0",
+    ),
+    Case(
+        "temperature-with-greedy",
+        run("--temperature", "0.7", "--no-do-sample"),
+        "--no-do-sample asks for greedy",
+    ),
+    Case("top-p-with-greedy", run("--top-p", "0.5", "--no-do-sample"), "--top-p needs sampling"),
+    Case("do-sample-with-a-value", run("--do-sample=yes"), "--do-sample"),
     Case("num-beams-zero", run("--num-beams", "0"), "--num-beams"),
     Case("max-error-share-negative", run("--max-error-share", "-0.5"), "at least 0"),
     Case("max-error-share-above-one", run("--max-error-share", "1.5"), "at most 1"),
