@@ -94,3 +94,24 @@ def test_without_a_flag_a_reasoning_model_gets_the_reasoning_budget(tmp_path: Pa
     assert card["generation"]["max_new_tokens"] == 16384 and card["generation"]["do_sample"]
     assert card["generation_budget_source"] == "model reasoning budget"
     assert card["counts"]["truncated"] == 0 and card["counts"]["no_final_answer"] == 0
+
+
+def test_a_rejected_key_stops_the_run_and_what_was_tried_is_in_the_ledger(
+    tmp_path: Path,
+) -> None:
+    with FakeOpenAI() as srv:
+        srv.api_key = "sk-the-right-one"  # the run sends "EMPTY": 401
+        proc = run_tiny_cli(
+            "run", "-m", "openai:tiny-thinker", "--model-option", f"base_url={srv.base_url}",
+            "--model-option", "concurrency=1", "-t", "tiny-mm", "-o", str(tmp_path),
+            "--no-save-images", "--no-progress",
+        )
+        sent = srv.chat_count
+    assert proc.returncode == 2 and "Traceback" not in proc.stderr, proc.stderr
+    assert "model tiny-thinker: HTTP 401" in proc.stderr  # the generation role, not "judge"
+    [run] = [p.parent for p in tmp_path.rglob("run.json")]
+    card = _json(run / "run.json")
+    assert card["status"] == "stopped"
+    [entry] = _json(run / "generation_ledger.json")["invocations"]
+    assert entry["requests"] == 0 and entry["failed_attempts"] == sent >= 1
+    assert card["generation_ledger"] == entry
