@@ -65,6 +65,7 @@ def test_reasoning_replies_cuts_and_the_generation_bill_are_recorded(tmp_path: P
     assert preds["q02"]["finish_reason"] == "length" and "reasoning" not in preds["q02"]
     card = _json(run / "run.json")
     assert card["counts"]["truncated"] == 5 and card["counts"]["no_final_answer"] == 3
+    assert _json(run / "summary.json")["counts"] == card["counts"]
     assert card["generation"]["do_sample"] is False and card["generation"]["temperature"] == 0
     assert card["model"]["settings"]["reasoning"] == "api"
     ledger = _json(run / "generation_ledger.json")
