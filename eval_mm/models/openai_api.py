@@ -68,6 +68,12 @@ class OpenAIOptions(Options):
         120.0, min=0, min_exclusive=True, affects_output=False, help="seconds per request"
     )
     batch_size: int = option(64, min=1, affects_output=False, help="samples per call")
+    price_in: float | None = option(
+        None, min=0, affects_output=False, help="USD per 1M prompt tokens, for the bill"
+    )
+    price_out: float | None = option(
+        None, min=0, affects_output=False, help="USD per 1M completion tokens, for the bill"
+    )
     reasoning: Literal["none", "think_tags", "api"] = option(
         "none",
         help="where the model puts its reasoning: none, think_tags (<think> in the text) or "
@@ -121,11 +127,16 @@ class OpenAIModel(Model):
             provider="openai" if host == "api.openai.com" else "compatible",
             key_var=opts.api_key_env,
         )
+        if (opts.price_in is None) != (opts.price_out is None):
+            raise UserError("openai model options price_in and price_out go together")
+        if opts.price_in is not None and opts.price_out is not None:
+            settings.prices = {name: (opts.price_in, opts.price_out)}
         settings.api_key = key or "EMPTY"  # local servers usually need no key
         self.settings = settings
         self.client = ChatClient(settings, role="generation")
         self._ledger = self.client.new_ledger()  # since the last take_usage()
         self.reported_models: set[str] = set()
+        self._reported_since: set[str] = set()
 
     @property
     def model_id(self) -> str:
@@ -187,6 +198,7 @@ class OpenAIModel(Model):
             if reply.status == "ok" and reply.texts:
                 if reply.model:
                     self.reported_models.add(reply.model)
+                    self._reported_since.add(reply.model)
                 usage = reply.usage or {}
                 out.append(
                     Generation(
@@ -204,9 +216,14 @@ class OpenAIModel(Model):
 
     def take_usage(self) -> dict[str, Any] | None:
         """The ledger entry of the requests sent since the last call (the runner stores it
-        in the run folder the requests were for)."""
+        in the run folder the requests were for), with the models the API reported."""
         entry = self._ledger.to_json()
-        self._ledger = self.client.new_ledger()
+        # Which model the API says answered (an alias resolves to a dated snapshot), and
+        # what a vLLM server says it serves: the record of what made these predictions.
+        entry["models_reported"] = sorted(self._reported_since)
+        if entry["requests"]:
+            entry["server"] = self.client.server_info()
+        self._ledger, self._reported_since = self.client.new_ledger(), set()
         return entry
 
     def close(self) -> None:

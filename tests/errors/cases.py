@@ -75,6 +75,18 @@ CASES: list[Case] = [
     ),
     Case("top-p-with-greedy", run("--top-p", "0.5", "--no-do-sample"), "--top-p needs sampling"),
     Case("do-sample-with-a-value", run("--do-sample=yes"), "--do-sample"),
+    Case(
+        "openai-price-half-given",
+        ("run", "-m", "openai:m", "--model-option", "base_url=http://127.0.0.1:9/v1",
+         "--model-option", "price_in=2.5", "-t", "word-ocr", "-o", "{R}"),
+        "price_in and price_out go together",
+    ),
+    Case(
+        "openai-reasoning-unknown",
+        ("run", "-m", "openai:m", "--model-option", "base_url=http://127.0.0.1:9/v1",
+         "--model-option", "reasoning=deep", "-t", "word-ocr", "-o", "{R}"),
+        "reasoning=deep",
+    ),
     Case("num-beams-zero", run("--num-beams", "0"), "--num-beams"),
     Case("max-error-share-negative", run("--max-error-share", "-0.5"), "at least 0"),
     Case("max-error-share-above-one", run("--max-error-share", "1.5"), "at most 1"),

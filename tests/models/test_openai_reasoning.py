@@ -8,6 +8,8 @@ import json
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from eval_mm.store import read_jsonl
 from tests.models.conftest import run_tiny_cli
 from tests.support.openai_server import FakeOpenAI
@@ -51,7 +53,9 @@ def _json(path: Path) -> Any:
 def test_reasoning_replies_cuts_and_the_generation_bill_are_recorded(tmp_path: Path) -> None:
     with FakeOpenAI() as srv:
         _script(srv)
-        run, stderr = _run(srv, tmp_path, "--max-new-tokens", "16")
+        srv.server_info = {"version": "0.11.0", "id": "tiny-thinker", "root": "/m/tiny"}
+        prices = ("--model-option", "price_in=1.5", "--model-option", "price_out=4")
+        run, stderr = _run(srv, tmp_path, "--max-new-tokens", "16", *prices)
         bodies = srv.chat_bodies()
     # a reasoning model's limit goes as max_completion_tokens, never max_tokens
     assert len(bodies) == 8
@@ -73,6 +77,11 @@ def test_reasoning_replies_cuts_and_the_generation_bill_are_recorded(tmp_path: P
     assert entry["role"] == "generation" and entry["model"] == "tiny-thinker"
     assert entry["requests"] == 8 and entry["failed_attempts"] == 0
     assert entry["reasoning_tokens"] == 3 * 3 + 3 * 16 and entry["completion_tokens"] > 57
+    assert entry["cost_usd"] == pytest.approx(
+        (entry["prompt_tokens"] * 1.5 + entry["completion_tokens"] * 4) / 1e6
+    )
+    assert entry["models_reported"] == ["tiny-thinker"]
+    assert entry["server"] == {"server_version": "0.11.0", "model_root": "/m/tiny"}
     assert card["generation_ledger"] == entry
     assert not (run / "judge_ledger.json").exists()
     assert "generation tiny-thinker: 8 requests" in stderr  # the invocation's bill
@@ -81,6 +90,7 @@ def test_reasoning_replies_cuts_and_the_generation_bill_are_recorded(tmp_path: P
     assert "5 of 8 outputs (62.5%) were cut by the token limit" in shown.stdout
     assert "3 of 8 outputs reasoned and gave no final answer" in shown.stdout
     assert "generation tiny-thinker: 8 requests in 1 invocations" in shown.stdout
+    assert f"${entry['cost_usd']:.4f}" in shown.stdout
 
 
 def test_without_a_flag_a_reasoning_model_gets_the_reasoning_budget(tmp_path: Path) -> None:
