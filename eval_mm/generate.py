@@ -25,6 +25,8 @@ from eval_mm.core.model import (
 )
 from eval_mm.core.sample import Sample
 from eval_mm.failures import FailureKind, FatalError, classify, fatal_error
+from eval_mm.judges.ledger import GENERATION_LEDGER_FILE, append_ledger_entry
+from eval_mm.reasoning import with_api_reasoning
 from eval_mm.redact import redact_text
 from eval_mm.store import (
     PREDICTIONS,
@@ -113,6 +115,27 @@ def _output_fields(output: ModelOutput | None) -> dict[str, Any]:
             fields["prompt_opened_reasoning"] = True
         return fields
     return {"output": output if isinstance(output, str) else None}
+
+
+def no_final_answer(record: dict[str, Any]) -> bool:
+    """A prediction that reasoned (`<think>` in the text, or reasoning returned apart) and
+    left no answer after it: typically cut by the token limit while thinking."""
+    out = record.get("output")
+    if not isinstance(out, str) or record.get("error") is not None:
+        return False
+    split = with_api_reasoning(out, record.get("reasoning"))
+    return bool(split.reasoning) and not (split.answer or "").strip()
+
+
+def record_usage(folder: Path, card: dict[str, Any], model: Model) -> None:
+    """An API model's bill for this folder's generation in this invocation: one more entry
+    in `generation_ledger.json`, and the card's `generation_ledger`. Nothing for models
+    without a per-request bill."""
+    entry = model.take_usage()
+    if entry is None:
+        return
+    append_ledger_entry(folder / GENERATION_LEDGER_FILE, {}, entry)
+    card["generation_ledger"] = entry
 
 
 def reusable_from(
@@ -220,5 +243,6 @@ def run_generation(
         "transient_errors": sum(1 for r in errors if r.get("error_kind") == "transient"),
         "missing": sum(1 for i in order if i not in final),
         "truncated": sum(1 for r in final.values() if r.get("finish_reason") == "length"),
+        "no_final_answer": sum(1 for r in final.values() if no_final_answer(r)),
         "seconds": round(time.perf_counter() - started, 3),
     }

@@ -107,6 +107,12 @@ def format_summary(summary: dict[str, Any]) -> str:
             f"warning: {truncated} of {total} outputs ({truncated / total:.1%}) were cut by the "
             "token limit and are scored as they are; raise --max-new-tokens"
         )
+    empty = int(counts.get("no_final_answer") or 0)
+    if empty:
+        parts.append(
+            f"note: {empty} of {total} outputs reasoned and gave no final answer (scored as "
+            "empty answers); a cut while thinking needs a larger --max-new-tokens"
+        )
     parts.append(metrics_table(metrics, summary.get("primary_metric")))
     parts += breakdown_tables(metrics)
     return "\n\n".join(parts)

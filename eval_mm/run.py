@@ -17,14 +17,15 @@ from pathlib import Path
 from typing import Any
 
 from eval_mm.core.aggregate import MetricSummary
-from eval_mm.core.model import PROFILES, GenerationConfig, Model
+from eval_mm.core.model import GenerationConfig, Model
 from eval_mm.core.sample import Sample
 from eval_mm.core.scoring import ScoreContext, Scorer
 from eval_mm.core.task import Task
 from eval_mm.data import source_for
+from eval_mm.decoding import resolve_generation
 from eval_mm.errors import RunFailed, UserError
 from eval_mm.failures import FatalError
-from eval_mm.generate import run_generation
+from eval_mm.generate import record_usage, run_generation
 from eval_mm.identity import digest, gold_digest, input_digest, model_identity, run_identity
 from eval_mm.lock import LOCK_FILE, RunLock
 from eval_mm.registries import scorers_for
@@ -117,17 +118,9 @@ def select_samples(samples: Sequence[Sample], opts: RunOptions) -> list[Sample]:
     return chosen
 
 
-def generation_config(task: Task, opts: RunOptions) -> GenerationConfig:
-    if opts.profile not in PROFILES:
-        raise UserError(
-            f"unknown generation profile {opts.profile!r}; choose one of {sorted(PROFILES)}"
-        )
-    base = (
-        task.generation
-        if (task.generation and opts.profile == "default")
-        else PROFILES[opts.profile]
-    )
-    return base.updated(**opts.generation_overrides)
+def generation_config(task: Task, opts: RunOptions, model: Model | None = None) -> GenerationConfig:
+    """The run's decoding (precedence: eval_mm.decoding)."""
+    return resolve_generation(task, opts.profile, opts.generation_overrides, model)[0]
 
 
 def _save_images(folder: Path, index: dict[str, int], batch: Sequence[Sample]) -> None:
@@ -176,9 +169,8 @@ def evaluate(
     samples = select_samples(list(task.samples(source_for(task))), opts)
     if not samples:
         raise UserError(f"task {task.id}: no samples to evaluate (check --limit / --sample-ids)")
-    gen = generation_config(task, opts)
-    # A model run with its recommended decoding (`generation=recommended`) records what it used.
-    gen = gen.with_overrides(model.card().get("generation_overrides") or {})
+    # Flags, the model's recommended decoding, profile, reasoning budget, task (decoding.py).
+    gen, budget_source = resolve_generation(task, opts.profile, opts.generation_overrides, model)
     golds = {s.id: gold_digest(s) for s in samples}
     inputs = {s.id: input_digest(s, model, golds[s.id]) for s in samples}
     made_by_identity = model_identity(model, gen)
@@ -213,6 +205,7 @@ def evaluate(
             "model": model.card(),
             "generation": gen.to_json(),
             "generation_profile": opts.profile,
+            "generation_budget_source": budget_source,
             "selection": {
                 "limit": opts.limit,
                 "limit_seed": opts.limit_seed,
@@ -234,20 +227,23 @@ def evaluate(
         if opts.save_images:
             images_dir.mkdir(exist_ok=True)
         try:
-            gen_stats = run_generation(
-                model,
-                samples,
-                folder,
-                gen,
-                opts.batch_size or model.batch_size,
-                made_by,
-                inputs,
-                donors=_donors(folder),
-                on_batch=(lambda b: _save_images(images_dir, index, b))
-                if opts.save_images
-                else None,
-                progress=opts.progress,
-            )
+            try:
+                gen_stats = run_generation(
+                    model,
+                    samples,
+                    folder,
+                    gen,
+                    opts.batch_size or model.batch_size,
+                    made_by,
+                    inputs,
+                    donors=_donors(folder),
+                    on_batch=(lambda b: _save_images(images_dir, index, b))
+                    if opts.save_images
+                    else None,
+                    progress=opts.progress,
+                )
+            finally:  # what an API model was paid, also when the run stops
+                record_usage(folder, card, model)
             card["counts"] = {
                 k: gen_stats[k]
                 for k in (
@@ -260,6 +256,7 @@ def evaluate(
                     "transient_errors",
                     "missing",
                     "truncated",
+                    "no_final_answer",
                 )
             }
             card["timings"] = {"generate_s": gen_stats["seconds"]}

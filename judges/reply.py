@@ -82,7 +82,14 @@ def reply_from_body(body: Any, attempts: int = 1) -> JudgeReply:
         raise ValueError("reply is not a chat completion")
     choices = [c if isinstance(c, dict) else {} for c in body["choices"]]
     messages = [c.get("message") or {} for c in choices]
-    usage = {k: v for k, v in (body.get("usage") or {}).items() if isinstance(v, int)}
+    raw_usage: dict[str, Any] = body.get("usage") or {}
+    if not isinstance(raw_usage, dict):
+        raw_usage = {}
+    usage = {k: v for k, v in raw_usage.items() if isinstance(v, int)}
+    details = raw_usage.get("completion_tokens_details")
+    thought = details.get("reasoning_tokens") if isinstance(details, dict) else None
+    if isinstance(thought, int):  # OpenAI's count of the hidden reasoning tokens
+        usage["reasoning_tokens"] = thought
     return JudgeReply(
         "ok",
         texts=[str(m.get("content") or "") for m in messages],

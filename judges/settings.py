@@ -11,9 +11,9 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
-from urllib.parse import urlsplit
 
 from eval_mm.errors import UserError
+from eval_mm.judges.client import ClientSettings
 
 if TYPE_CHECKING:
     from eval_mm.judges.prompt import JudgePrompt
@@ -58,10 +58,10 @@ def _load_dotenv() -> None:
 
 
 @dataclass
-class JudgeSettings:
+class JudgeSettings(ClientSettings):
+    """The judge's endpoint and retry settings (ClientSettings) plus how it judges."""
+
     model: str = DEFAULT_MODEL
-    provider: str = "openai"  # openai | azure | compatible
-    base_url: str | None = None
     runs: int = DEFAULT_RUNS
     mode: str = "independent"
     temperature: float = 0.0
@@ -72,30 +72,14 @@ class JudgeSettings:
     profile: str | None = None
     prompt: str | None = None  # prompt version override
     reask: int = 0  # re-asks of a reply the strict parser cannot read (protocol: none)
-    # Speed only: never in the fingerprint.
-    concurrency: int | None = None  # fixed cap on requests in flight; None: rate x latency
-    rps: float | None = None  # requests per second; None: published limit or adaptive
+    # Speed only: never in the fingerprint (nor are the client's concurrency, rate, etc.).
     batch: bool = False
     cache_dir: Path = field(default_factory=default_cache_dir)
-    timeout_s: float = 120.0
-    max_attempts: int = 5  # for errors (5xx, timeouts); 429s are waited out apart
-    rate_limit_patience_s: float = 900.0  # give up a request after this long rate-limited
-    backoff_base_s: float = 1.0
-    backoff_cap_s: float = 60.0
     batch_poll_s: float = 30.0
-    prices: dict[str, tuple[float, float]] = field(default_factory=dict)
-    api_version: str | None = None
-    # Secrets: never written anywhere.
-    api_key: str | None = field(default=None, repr=False)
-    key_var: str = "OPENAI_API_KEY"
 
     @property
     def seeds(self) -> list[int]:
         return [0] if self.mode == "n" else list(range(self.runs))
-
-    @property
-    def host(self) -> str | None:
-        return urlsplit(self.base_url).hostname if self.base_url else None
 
     @staticmethod
     def from_options(

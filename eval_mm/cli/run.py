@@ -96,7 +96,18 @@ def register(sub: Any) -> None:
         help="generation profile: default or llmjp-leaderboard (256 new tokens)",
     )
     gen.add_argument("--max-new-tokens", type=positive_int, help="longest answer in tokens")
-    gen.add_argument("--temperature", type=ranged(float, 0.0), help="sampling temperature (>= 0)")
+    gen.add_argument(
+        "--temperature",
+        type=ranged(float, 0.0),
+        help="sampling temperature (>= 0); above 0 implies --do-sample, 0 is greedy",
+    )
+    gen.add_argument(
+        "--do-sample",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="sample instead of greedy decoding (default: greedy, unless --temperature is "
+        "above 0 or --top-p below 1); without --temperature, sampling uses temperature 1",
+    )
     gen.add_argument(
         "--top-p", type=ranged(float, 0.0, 1.0, low_open=True), help="nucleus share, (0, 1]"
     )
@@ -151,17 +162,38 @@ def _sample_ids(path: Path | None) -> list[str] | None:
 
 def _sampling(args: argparse.Namespace) -> dict[str, Any]:
     """Generation overrides. A temperature above 0 or a top-p below 1 means sampling: without
-    it both would be ignored by greedy decoding, silently."""
+    it both would be ignored by greedy decoding, silently. Contradictions are refused
+    (`check_sampling`) before this is called."""
     over: dict[str, Any] = {
         "max_new_tokens": args.max_new_tokens,
         "temperature": args.temperature,
         "top_p": args.top_p,
         "num_beams": args.num_beams,
         "seed": args.seed,
+        "do_sample": args.do_sample,
     }
     if (args.temperature or 0) > 0 or (args.top_p is not None and args.top_p < 1):
         over["do_sample"] = True
     return over
+
+
+def check_sampling(args: argparse.Namespace) -> None:
+    """Sampling flags that contradict each other are a usage error, never a silent no-op."""
+    temp, top_p, sample = args.temperature, args.top_p, args.do_sample
+    if sample is True and temp == 0:
+        raise UserError(
+            "--do-sample needs a --temperature above 0 (--temperature 0 is greedy decoding); "
+            "drop one of them"
+        )
+    if sample is False and temp is not None and temp > 0:
+        raise UserError(
+            f"--temperature {temp:g} means sampling, but --no-do-sample asks for greedy "
+            "decoding; drop one of them"
+        )
+    if sample is False and top_p is not None and top_p < 1:
+        raise UserError("--top-p needs sampling, but --no-do-sample asks for greedy decoding")
+    if temp == 0 and top_p is not None and top_p < 1:
+        raise UserError("--top-p needs sampling, but --temperature 0 means greedy decoding")
 
 
 def cmd_run(args: argparse.Namespace) -> int:
@@ -169,8 +201,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         raise UserError(
             f"--shard-index must be below --num-shards ({args.num_shards}), got {args.shard_index}"
         )
-    if args.temperature == 0 and args.top_p is not None and args.top_p < 1:
-        raise UserError("--top-p needs sampling, but --temperature 0 means greedy decoding")
+    check_sampling(args)
     task_options = parse_kv(args.task_option, "--task-option")
     model_options = parse_kv(args.model_option, "--model-option")
     sample_ids = _sample_ids(args.sample_ids)

@@ -23,6 +23,7 @@ def register(sub: Any) -> None:
 
 
 def cmd_show(args: argparse.Namespace) -> int:
+    from eval_mm.judges.ledger import bill_lines
     from eval_mm.report import format_summary
     from eval_mm.store import CARD, SUMMARY, CorruptResult, find_runs, prediction_health, read_json
 
@@ -47,6 +48,8 @@ def cmd_show(args: argparse.Namespace) -> int:
             print(json_safe(json.dumps(summary, ensure_ascii=False, indent=2)))
             continue
         print(f"{safe(run)}\n{format_summary(summary)}")
+        for line in bill_lines(run):  # what the run's API calls cost, all invocations
+            print(safe(line))
         problem = prediction_health(run).problem()
         if problem:
             print(f"warning: {safe(problem)}; rerun the same `eval-mm run` command to fill them")

@@ -145,5 +145,11 @@ class Model(ABC):
             "settings": output_settings(card.get("settings") or {}),
         }
 
+    def take_usage(self) -> dict[str, Any] | None:
+        """The bill of the API requests sent since the last call, as a ledger entry
+        (eval_mm.judges.ledger.Ledger.to_json: requests, tokens, cost); the runner stores it
+        in the run folder. None for models that pay per request nothing (local weights)."""
+        return None
+
     def close(self) -> None:
         """Release resources (GPU memory, worker processes)."""

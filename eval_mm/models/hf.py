@@ -280,8 +280,8 @@ class HFModel(Model):
         return render(self.prompt_format, sample.messages, self.processor)
 
     def generate(self, samples: Sequence[Sample], config: GenerationConfig) -> list[ModelOutput]:
-        if self.recommended:
-            config = apply_recommended(config, self.recommended)
+        # The recommended decoding is already in `config` (eval_mm.decoding lays it under the
+        # user's flags, and the run identity records the result).
         outputs: list[ModelOutput | None] = [None] * len(samples)
         prompts: dict[int, Prompt] = {}
         for i, sample in enumerate(samples):

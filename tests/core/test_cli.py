@@ -62,7 +62,9 @@ def test_run_card_records_how_the_result_was_made(oracle_run: Path) -> None:
         "transient_errors": 0,
         "missing": 0,
         "truncated": 0,
+        "no_final_answer": 0,
     }
+    assert card["generation_budget_source"] == "default"
     assert card["timings"]["generate_s"] >= 0 and card["timings"]["score_s"] >= 0
     assert len(card["selection"]["sample_ids_sha256"]) == 64
     # The identity the folder is named by, documented in docs/identity.md.

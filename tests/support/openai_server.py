@@ -51,6 +51,7 @@ from typing import Any
 import pytest
 
 from tests.support import openai_batches as batches
+from tests.support import openai_completion
 from tests.support.openai_ratelimit import RATE_LIMITED, Bucket
 
 Message = str | dict[str, Any]
@@ -218,42 +219,7 @@ class FakeOpenAI:
         return reply
 
     def completion(self, body: dict[str, Any]) -> dict[str, Any]:
-        n = int(body.get("n") or 1)
-        replies = [self.reply_text(body, k) for k in range(n)]
-        messages = [
-            {"role": "assistant", **(r if isinstance(r, dict) else {"content": r})} for r in replies
-        ]
-        # A reply longer than max_tokens (4 characters a token) is cut, as a real server does.
-        limit = body.get("max_completion_tokens") or body.get("max_tokens")
-        finish = ["stop"] * n
-        if isinstance(limit, int):
-            for k, m in enumerate(messages):
-                t = str(m.get("content") or "")
-                if len(t) // 4 + 1 > limit:
-                    m["content"], finish[k] = t[: limit * 4], "length"
-        prompt_tokens = (
-            sum(len(str(m.get("content", ""))) for m in body.get("messages", [])) // 4 + 1
-        )
-        completion_tokens = sum(
-            len(str(m.get("content") or "") + str(m.get("reasoning_content") or "")) // 4 + 1
-            for m in messages
-        )
-        return {
-            "id": self.next_id("chatcmpl"),
-            "object": "chat.completion",
-            "created": int(time.time()),
-            "model": self.model or body.get("model", "fake"),
-            "system_fingerprint": "fp_fake",
-            "choices": [
-                {"index": k, "message": m, "finish_reason": finish[k], "logprobs": None}
-                for k, m in enumerate(messages)
-            ],
-            "usage": {
-                "prompt_tokens": prompt_tokens,
-                "completion_tokens": completion_tokens,
-                "total_tokens": prompt_tokens + completion_tokens,
-            },
-        }
+        return openai_completion.completion(self, body)
 
     def run_batch(self, batch: dict[str, Any]) -> None:
         batches.run_batch(self, batch)
