@@ -9,6 +9,7 @@ invocation (never sent twice), but never cached: a rerun tries again.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
@@ -24,6 +25,7 @@ from eval_mm.judges.reply import JudgeRequest as JudgeRequest
 from eval_mm.judges.settings import JudgeSettings
 
 RESOURCE_KEY = "judge_engine"
+LEDGER_HISTORY_KEY = "judge_ledger_history"
 
 
 class JudgeEngine:
@@ -34,6 +36,7 @@ class JudgeEngine:
         self.cache = JudgeCache(settings.cache_dir)
         self.ledgers: dict[str, Ledger] = {}  # per run folder
         self.ledger_history: dict[str, list[dict[str, Any]]] = {}  # earlier invocations, per run
+        self.ledger_slot = RESOURCE_KEY  # this engine's entry in a run's ledger file
         self.batched: set[tuple[str, str]] = set()  # (run folder, metric) already batch-prefetched
         self._delivered: set[str] = set()  # request keys already answered in this invocation
         self._failed: dict[str, JudgeReply] = {}  # failures of this invocation, by key
@@ -165,5 +168,8 @@ def engine_for(
     engine = resources.get(key)
     if engine is None:
         engine = JudgeEngine(JudgeSettings.from_options(options, protocol))
+        # One ledger file per run folder, one entry per engine: the history is shared.
+        engine.ledger_history = resources.setdefault(LEDGER_HISTORY_KEY, {})
+        engine.ledger_slot = key
         resources[key] = engine
     return engine

@@ -122,22 +122,27 @@ class Ledger:
         )
 
 
-def write_ledger_file(path: Path, history: dict[str, list[dict[str, Any]]], ledger: Ledger) -> None:
+def write_ledger_file(
+    path: Path, history: dict[str, list[dict[str, Any]]], ledger: Ledger, slot: str = ""
+) -> None:
     """A run folder's ledger file (`judge_ledger.json`, `generation_ledger.json`): one entry
-    per invocation, so a cached rerun does not hide what the first run paid. `history`
-    caches each file's earlier entries; a second write in the same invocation replaces
-    this invocation's entry."""
-    append_ledger_entry(path, history, ledger.to_json())
+    per invocation and ledger, so a cached rerun does not hide what the first run paid.
+    `history` caches each file's earlier entries; a second write in the same invocation
+    replaces this invocation's entry of the same `slot`. Judges whose metric protocol fixes
+    other settings (another grader model) keep their own slot in a shared `history`."""
+    append_ledger_entry(path, history, ledger.to_json(), slot)
 
 
 def append_ledger_entry(
-    path: Path, history: dict[str, list[dict[str, Any]]], entry: dict[str, Any]
+    path: Path, history: dict[str, list[dict[str, Any]]], entry: dict[str, Any], slot: str = ""
 ) -> None:
     key = str(path)
     if key not in history:
         old = read_json(path) if path.exists() else {}
         history[key] = list(old.get("invocations", []))
-    entries = [*history[key], entry]
+    history[f"{key}\n{slot}"] = [entry]  # this invocation's entry of this slot
+    current = [e for k, v in history.items() if k.startswith(key + "\n") for e in v]
+    entries = [*history[key], *current]
     total_cost = [e.get("cost_usd") for e in entries]
     atomic_write_json(
         path,

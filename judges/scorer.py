@@ -359,19 +359,21 @@ class JudgeScorer(Scorer):
     def _record(self, engine: JudgeEngine, prompt: JudgePrompt, ctx: ScoreContext) -> None:
         ledger = engine.ledger_for(ctx.run_dir)
         info = ctx.card.setdefault("judge", {})
+        own = info
         if self._protocol(ctx):
             # This metric's judge differs from the invocation's: recorded under its id, so
             # that the card never shows one judge for numbers another one made.
-            info.setdefault("metric_judges", {})[self.id] = engine.settings.card()
-        else:
-            info.update(engine.settings.card())
+            own = info.setdefault("metric_judges", {}).setdefault(self.id, {})
+        own.update(engine.settings.card())
         info.setdefault("prompts", {})[self.id] = prompt.card()
-        info["pacing"] = engine.pacing
+        own["pacing"] = engine.pacing
         if engine.total.requests:  # only a server that answered now is asked about itself
-            info["server"] = engine.server_info()
-        info["ledger"] = ledger.to_json()
+            own["server"] = engine.server_info()
+        own["ledger"] = ledger.to_json()
         if ctx.run_dir is not None:
-            write_ledger_file(Path(ctx.run_dir) / LEDGER_FILE, engine.ledger_history, ledger)
+            write_ledger_file(
+                Path(ctx.run_dir) / LEDGER_FILE, engine.ledger_history, ledger, engine.ledger_slot
+            )
 
     # ---- aggregation ----------------------------------------------------------------
     def per_run(self, samples: Sequence[Sample], scores: Sequence[Score]) -> list[dict[str, Any]]:

@@ -6,6 +6,7 @@ requests sent, in the metric's fingerprint (its column key) and in the run card.
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 
@@ -78,3 +79,27 @@ def test_a_chosen_judge_grades_jammeval(
     (body,) = fake_openai.chat_bodies()
     assert body["model"] == model
     assert METRICS.get("jammeval_acc")().fingerprint(ctx)["judge"]["model"] == model
+
+
+def test_each_judge_keeps_its_entry_in_the_run_ledger(
+    fake_openai: FakeOpenAI, judge_ctx: Ctx, tmp_path: Path
+) -> None:
+    """Two engines of one invocation (the board's strict judge and its legacy protocol) write
+    one ledger file; a later write of either replaces its own entry, never the other's."""
+    from eval_mm.judges.ledger import LEDGER_FILE
+    from eval_mm.store import read_json
+
+    fake_openai.script("[モデルの回答]", "correct: yes")
+    ctx = judge_ctx(runs=1)
+    ctx.run_dir = tmp_path / "run"
+    ctx.run_dir.mkdir()
+    for metric in ("jwt_board_acc", "jwt_board_acc_legacy", "jwt_board_acc"):
+        _score(metric, ctx, ["\\boxed{東京}"])
+    ledger = read_json(ctx.run_dir / LEDGER_FILE)
+    assert len(ledger["invocations"]) == 2
+    assert ledger["requests"] == 2  # the third call was answered from the first's replies
+    # A second invocation adds its own entries after the first's.
+    ctx2 = judge_ctx(runs=1)
+    ctx2.run_dir = ctx.run_dir
+    _score("jwt_board_acc_legacy", ctx2, ["\\boxed{東京}"])
+    assert len(read_json(ctx.run_dir / LEDGER_FILE)["invocations"]) == 3
