@@ -89,6 +89,8 @@ def model_title(m: ModelRow) -> str:
     size = ("?" if i.params_b is None else f"{i.params_b:g}B"
             + (" (read off the name)" if i.params_from_name else ""))
     lines = [m.key, f"parameters: {size}", f"type: {m.access}"]
+    if m.layout:
+        lines.append(f"prompt layout: {m.layout}")
     for label, value in (("language model", i.llm), ("vision encoder", i.vision),
                          ("licence", i.licence), ("released", i.released),
                          ("model card", i.card_url), ("datasets", i.datasets_url)):
