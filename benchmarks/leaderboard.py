@@ -23,7 +23,7 @@ the machine's load more than the code: in one process alternating old and new se
 two differ by under 5%. What a warm visit costs (measured with Chrome's profiler and
 Performance metrics): the server's script run 15-90 ms of the second; the browser's main
 thread about 1 s more than for the bare app, spread over Streamlit's own rendering of the
-eleven elements (React, emotion, widget labels as markdown), DOMPurify on every st.html
+ten elements (React, emotion, widget labels as markdown), DOMPurify on every st.html
 (about 70 ms for a 50-row table, 35 ms for 25) and compiling the extra widget chunks.
 """
 
