@@ -62,10 +62,13 @@ class ModelRow:
     info: ModelInfo
     debug: bool = False
     note: str = ""
+    layout: str = ""  # local rows: the prompt layout, when not the default chat template
 
     @property
     def name(self) -> str:
-        return self.info.display or self.key.rsplit("/", 1)[-1]
+        key = self.key.removesuffix(f" · layout {self.layout}") if self.layout else self.key
+        base = self.info.display or key.rsplit("/", 1)[-1]
+        return f"{base} · layout {self.layout}" if self.layout else base
 
     @property
     def access(self) -> str:

@@ -21,7 +21,8 @@ from eval_mm.leaderboard.boards import (
     order_columns,
 )
 from eval_mm.leaderboard.composites import add_composites
-from eval_mm.leaderboard.runs import Protocol, Run, column_protocol
+from eval_mm.leaderboard.protocol import Protocol, column_protocol
+from eval_mm.leaderboard.runs import Run
 from eval_mm.models.catalog import spec_for
 from eval_mm.models.info import ModelInfo, lookup
 from eval_mm.store import slugify
@@ -29,12 +30,24 @@ from eval_mm.store import slugify
 BoardKey = tuple[str, str | None, str | None]
 
 
+DEFAULT_LAYOUT = "chat_template"  # the catalog's default prompt layout
+
+
+def shown_layout(run: Run) -> str:
+    """The run's prompt layout when it is not the default chat template ('' otherwise, and
+    for cards that do not record one): Asagi's numbers depend on it (`asagi`, the model
+    card's layout, vs `asagi-llmjp`, the layout behind the published numbers)."""
+    layout = run.prompt_layout
+    return "" if layout in (None, DEFAULT_LAYOUT) else str(layout)
+
+
 def model_key(run: Run) -> str:
-    """One row per model: a catalog model under its Hugging Face id however it was named."""
+    """One row per model and prompt layout: a catalog model under its Hugging Face id
+    however it was named; runs of one model in two layouts are two rows, never one."""
     hf_id = run.model.get("hf_id")
-    if isinstance(hf_id, str) and hf_id:
-        return hf_id
-    return _catalog_hf_id(run.model_id)
+    key = hf_id if isinstance(hf_id, str) and hf_id else _catalog_hf_id(run.model_id)
+    layout = shown_layout(run)
+    return f"{key} · layout {layout}" if layout else key
 
 
 @lru_cache(maxsize=4096)
@@ -136,7 +149,8 @@ def local_boards(runs: list[Run], user_info: dict[str, ModelInfo] | None = None
             mk = model_key(run)
             if mk not in board.models:
                 board.models[mk] = ModelRow(mk, lookup(run.model_id, user_info), run.debug,
-                                            str(run.model.get("note") or ""))
+                                            str(run.model.get("note") or ""),
+                                            shown_layout(run))
             if p.column_key not in columns:
                 columns[p.column_key] = _column(
                     p, metric == run.primary_metric, run.full_size,

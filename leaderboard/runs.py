@@ -2,7 +2,7 @@
 read by `runfiles`; nothing else in the leaderboard opens a run folder).
 
 The protocol of a local number (what must match for two numbers to share a column) is
-derived from the run card and summary in one function, `column_protocol`. A run that
+derived from the run card and summary in `protocol.column_protocol`. A run that
 cannot be read is skipped and described in `LoadResult.warnings`, so the leaderboard shows
 warnings instead of crashing.
 """
@@ -66,6 +66,12 @@ class Run:
     @property
     def model_id(self) -> str:
         return str(self.model.get("id") or self.summary.get("model") or "?")
+
+    @property
+    def prompt_layout(self) -> str | None:
+        """How the adapter laid out the prompt (its `prompt_format`); None if not recorded."""
+        layout = self.model.get("prompt_format")
+        return layout if isinstance(layout, str) and layout else None
 
     @property
     def debug(self) -> bool:
@@ -293,6 +299,10 @@ def _slim_card(card: dict[str, Any]) -> dict[str, Any]:
     if isinstance(model, dict):
         out["model"] = {k: model[k] for k in ("id", "hf_id", "debug", "note", "revision")
                         if k in model}
+        settings = model.get("settings")  # the prompt layout (transformers: in settings)
+        if layout := model.get("prompt_format") or (
+                settings.get("prompt_format") if isinstance(settings, dict) else None):
+            out["model"]["prompt_format"] = layout
     return out
 
 
@@ -360,48 +370,3 @@ def load_runs(root: Path, folders: list[Path] | None = None) -> LoadResult:
         if run is not None:
             out.runs.append(run)
     return out
-
-
-# --- the protocol of a local number ----------------------------------------------------
-
-@dataclass(frozen=True)
-class Protocol:
-    """What makes two local numbers of a task comparable: same task version and prompt
-    variant, same metric version, same judge (model, runs, prompt) and generation profile.
-
-    `column_key` identifies a column of a board; `board_key` the board a judged number
-    belongs to (numbers no judge made fit every board of their generation profile)."""
-
-    task: str
-    task_version: str
-    prompt_variant: str
-    metric: str
-    metric_version: str
-    judge: JudgeInfo | None
-    profile: str
-
-    @property
-    def column_key(self) -> str:
-        prompt = self.judge.prompt_version if self.judge else ""
-        return "|".join((self.task, self.task_version, self.prompt_variant, self.metric,
-                         self.metric_version, prompt))
-
-    @property
-    def board_key(self) -> tuple[str, str | None, str | None]:
-        if self.judge is None:
-            return (self.profile, None, None)
-        return (self.profile, self.judge.who, self.judge.runs)
-
-
-def column_protocol(run: Run, metric_id: str) -> Protocol:
-    """The protocol of `metric_id` in `run`, from its run card and summary (the one place
-    that knows where the card records it)."""
-    return Protocol(
-        task=run.task_id,
-        task_version=str(run.task.get("version") or run.summary.get("task_version") or "?"),
-        prompt_variant=str(run.task.get("prompt_variant") or "default"),
-        metric=metric_id,
-        metric_version=run.metric_version(metric_id),
-        judge=run.judge(metric_id),
-        profile=run.profile,
-    )

@@ -88,11 +88,12 @@ def write_run(
     updated: str = "2025-01-01T00:00:00+00:00",
     breakdown_keys: tuple[str, ...] = (),
     fingerprints: bool = True,
+    model_card: dict[str, Any] | None = None,
 ) -> Path:
     """One run folder. With `fingerprints` (the store's layout since scores are kept per
     scorer fingerprint) the summary names each number's fingerprint and the scores live in
     `scores/<metric>/<fp>.jsonl`; without, the older `scores/<metric>.jsonl` and no
-    fingerprints."""
+    fingerprints. `model_card`: more fields of the card's model record (e.g. `settings`)."""
     folder = contained(root, slugify(model), slugify(task), config)
     folder.mkdir(parents=True, exist_ok=True)
     n = len(samples) if samples else max((m.n for m in metrics.values()), default=0)
@@ -104,7 +105,7 @@ def write_run(
                  "prompt_hash": "0" * 64, "dataset": {"id": "synthetic/none", "split": "test"},
                  "data": {"rows": n}},
         "model": {"id": model, "backend": "synthetic", "revision": None,
-                  **({"debug": True} if debug else {})},
+                  **({"debug": True} if debug else {}), **(model_card or {})},
         "generation": {"max_new_tokens": 1024, "temperature": 0.0},
         "generation_profile": "default",
         "selection": {"limit": limit, "limit_seed": 0, "sample_ids_given": False,

@@ -21,8 +21,9 @@ LEGEND = ("Hover a column header for its protocol and notes, a model for its met
           "for n, CI and notes. Bold = best, underlined = second best (debugging models "
           "excluded). † = computed on part of the benchmark (--limit, an id list, a shard or a "
           "smaller --data copy). Italic = taken from a rounded copy of the snapshot.")
-# Rows per page: a 50-row table draws at once; 200 rows take the browser seconds.
-PAGE_ROWS = 50
+# Rows per page: about what the table's window shows at 1000 px height. The browser's work
+# (sanitising, parsing, layout) grows with the rows: 25 draw at once, 200 take seconds.
+PAGE_ROWS = 25
 _CACHE: OrderedDict[tuple[Any, ...], tuple[BoardView, str]] = OrderedDict()
 _CACHE_LOCK = threading.Lock()  # sessions run in threads of one process
 

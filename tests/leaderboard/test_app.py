@@ -144,9 +144,11 @@ def test_a_long_board_comes_in_pages(tmp_path: Path, monkeypatch: pytest.MonkeyP
 
     board_store(tmp_path / "results", 60, 2)
     at = start(tmp_path / "results", monkeypatch)
-    assert html(at).count('<td class="rank">') == 50
-    assert at.selectbox(key="page").options == ["1–50", "51–60", "all 60"]
-    at.selectbox(key="page").set_value(1).run()
+    assert html(at).count('<td class="rank">') == 25
+    assert at.selectbox(key="page").options == ["1–25", "26–50", "51–60", "all 60"]
+    at.selectbox(key="page").set_value(2).run()
     page = html(at)
     assert page.count('<td class="rank">') == 10 and '<td class="rank">51</td>' in page
-    assert at.query_params["page"] == "1"
+    assert at.query_params["page"] == "2"
+    at.selectbox(key="page").set_value(-1).run()
+    assert html(at).count('<td class="rank">') == 60

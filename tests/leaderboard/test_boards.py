@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from eval_mm.leaderboard.boards import Board
+from eval_mm.leaderboard.htmltable import render
 from eval_mm.leaderboard.local import local_boards
 from eval_mm.leaderboard.reference import (
     default_reference_dirs,
@@ -74,6 +75,34 @@ def test_a_complete_run_wins_over_a_subset_of_the_same_cell(tmp_path: Path) -> N
     assert board.cell("m", col).value == 40.0 and board.cell("m", col).subset is None  # type: ignore[union-attr]
     assert board.cell("n", col).subset == "--limit 20, 20 of 1,320 samples"  # type: ignore[union-attr]
     assert any("cfg-lim is hidden by" in w for w in warnings)
+
+
+def test_runs_of_one_model_in_two_prompt_layouts_are_two_labelled_rows(tmp_path: Path) -> None:
+    """Asagi's model-card layout and the reference's indented one make different numbers:
+    each run is its own row, named with its layout; the default chat template adds no label."""
+    jmmmu = {"jmmmu_acc": FakeMetric(40.0, n=1320)}
+    write_run(tmp_path, "asagi-14b", "jmmmu", jmmmu, config="cfg-card",  # transformers card
+              model_card={"hf_id": "MIL-UT/Asagi-14B", "settings": {"prompt_format": "asagi"}})
+    write_run(tmp_path, "asagi-14b", "jmmmu", {"jmmmu_acc": FakeMetric(47.0, n=1320)},
+              config="cfg-llmjp", updated="2025-06-01T00:00:00+00:00",  # vLLM card
+              model_card={"prompt_format": "asagi-llmjp",
+                          "settings": {"prompt_format": "asagi-llmjp"}})
+    write_run(tmp_path, "qwen2.5-vl-7b", "jmmmu", jmmmu, config="cfg-q",
+              model_card={"settings": {"prompt_format": "chat_template"}})
+    boards, warnings = local_boards(load_runs(tmp_path).runs)
+    (board,) = boards
+    (col,) = board.columns
+    assert not warnings  # nothing hidden: the two Asagi runs do not share a cell
+    rows = {m.key: m for m in board.models.values()}
+    assert set(rows) == {"MIL-UT/Asagi-14B · layout asagi", "MIL-UT/Asagi-14B · layout asagi-llmjp",
+                         "Qwen/Qwen2.5-VL-7B-Instruct"}
+    assert board.cell("MIL-UT/Asagi-14B · layout asagi", col).value == 40.0  # type: ignore[union-attr]
+    assert board.cell("MIL-UT/Asagi-14B · layout asagi-llmjp", col).value == 47.0  # type: ignore[union-attr]
+    assert rows["MIL-UT/Asagi-14B · layout asagi-llmjp"].name == "Asagi-14B · layout asagi-llmjp"
+    assert rows["Qwen/Qwen2.5-VL-7B-Instruct"].name == "Qwen2.5-VL-7B-Instruct"
+    html = render(build_view(board, ViewOptions()))
+    assert "Asagi-14B · layout asagi-llmjp" in html and "prompt layout: asagi-llmjp" in html
+    assert "layout chat_template" not in html
 
 
 def test_snapshot_b_board_merges_its_rounded_copy() -> None:

@@ -9,8 +9,9 @@ import pytest
 
 from eval_mm.leaderboard import index as index_mod
 from eval_mm.leaderboard.index import StoreIndex
+from eval_mm.leaderboard.protocol import column_protocol
 from eval_mm.leaderboard.runfiles import read_records
-from eval_mm.leaderboard.runs import column_protocol, load_runs
+from eval_mm.leaderboard.runs import load_runs
 from eval_mm.leaderboard.samples import filter_samples, judge_runs, load_samples
 from eval_mm.leaderboard.synthetic import FakeMetric, write_run
 
