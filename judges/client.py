@@ -75,7 +75,10 @@ class ClientSettings:
         if self.provider == "compatible":
             self.api_key = "EMPTY"  # local servers (vLLM) usually need no key
             return
-        raise UserError(f"{self.model} at {self.host or 'api.openai.com'} needs {self.key_var}")
+        raise UserError(self.missing_key_message())
+
+    def missing_key_message(self) -> str:
+        return f"{self.model} at {self.host or 'api.openai.com'} needs {self.key_var}"
 
 
 def client_kwargs(s: ClientSettings) -> dict[str, Any]:

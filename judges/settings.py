@@ -185,13 +185,8 @@ class JudgeSettings(ClientSettings):
             if not ok:
                 raise UserError(message)
 
-    def check_key(self) -> None:
-        if self.api_key:
-            return
-        if self.provider == "compatible":
-            self.api_key = "EMPTY"  # local servers (vLLM) usually need no key
-            return
-        raise UserError(
+    def missing_key_message(self) -> str:
+        return (
             f"the LLM judge needs {self.key_var} (environment or .env file); "
             "set it, or pass --no-judge to skip judge metrics"
         )
