@@ -58,6 +58,12 @@ def split_reasoning(text: str | None) -> SplitOutput:
     return SplitOutput(text.strip(), "")
 
 
+def opens_think(prompt_text: str) -> bool:
+    """The prompt ends inside an open `<think>` block (Qwen3 Thinking templates end with
+    one): the output then continues the block without an opening tag."""
+    return prompt_text.rstrip().lower().endswith(_OPEN)
+
+
 def strip_reasoning_legacy(text: str | None) -> str | None:
     """The reference's rule, quirks included (spec §1.1 steps 1-4)."""
     if not text:

@@ -28,8 +28,9 @@ from eval_mm.models.checkpoint_generation import (
 )
 from eval_mm.models.compat import check_transformers, constraints_file, dtype_kwargs
 from eval_mm.models.formats import FORMATS, Prompt, render
-from eval_mm.models.hf_io import Encoded, encode, eos_ids, finish, opens_think
+from eval_mm.models.hf_io import Encoded, encode, eos_ids, finish
 from eval_mm.models.hooks import hook_for
+from eval_mm.reasoning import opens_think
 
 log = logging.getLogger(__name__)
 

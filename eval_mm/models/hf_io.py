@@ -80,11 +80,6 @@ def encode(processor: Any, tokenizer: Any, prompts: Sequence[Prompt], hook: Inpu
     return Encoded(hook.adjust(enc, texts, tokenizer, add), texts, add)
 
 
-def opens_think(prompt_text: str) -> bool:
-    """The prompt ends inside an open `<think>` block (the output then has no opening tag)."""
-    return prompt_text.rstrip().endswith(THINK_OPEN)
-
-
 def eos_ids(model: Any, tokenizer: Any, extra: Any = None) -> set[int]:
     """Token ids that end a generation: the checkpoint's generation config, the tokenizer's
     eos, and any a hook passes to `generate`."""

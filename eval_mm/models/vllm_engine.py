@@ -31,7 +31,6 @@ from eval_mm.hub import check_available
 from eval_mm.identity import folder_fingerprint
 from eval_mm.models.catalog import REASONING_MAX_NEW_TOKENS, ModelSpec
 from eval_mm.models.checkpoint_generation import checkpoint_decoding, unapplied
-from eval_mm.models.hf_io import opens_think
 from eval_mm.models.isolation import bisect_failures
 from eval_mm.models.vllm_args import (
     ENGINE_OPTIONS,
@@ -43,7 +42,7 @@ from eval_mm.models.vllm_args import (
     engine_args,
     sampling_kwargs,
 )
-from eval_mm.reasoning import split_reasoning
+from eval_mm.reasoning import opens_think, split_reasoning
 from eval_mm.redact import redact_text
 
 __all__ = [

@@ -12,7 +12,8 @@ from PIL import Image
 
 from eval_mm.core.model import Generation, GenerationConfig
 from eval_mm.core.sample import Sample, user_turn
-from eval_mm.models.hf_io import finish, opens_think, special_tokens_rule
+from eval_mm.models.hf_io import finish, special_tokens_rule
+from eval_mm.reasoning import opens_think
 
 pytest.importorskip("transformers")
 
