@@ -244,6 +244,7 @@ def evaluate(
                 )
             finally:  # what an API model was paid, also when the run stops
                 record_usage(folder, card, model)
+                card["model"] = model.card()  # what it learned generating (models an API named)
             card["counts"] = {
                 k: gen_stats[k]
                 for k in (

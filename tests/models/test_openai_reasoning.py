@@ -83,6 +83,7 @@ def test_reasoning_replies_cuts_and_the_generation_bill_are_recorded(tmp_path: P
     assert entry["models_reported"] == ["tiny-thinker"]
     assert entry["server"] == {"server_version": "0.11.0", "model_root": "/m/tiny"}
     assert card["generation_ledger"] == entry
+    assert card["model"]["models_reported"] == ["tiny-thinker"]  # refreshed after generating
     assert not (run / "judge_ledger.json").exists()
     assert "generation tiny-thinker: 8 requests" in stderr  # the invocation's bill
     shown = run_tiny_cli("show", str(run))
@@ -126,3 +127,4 @@ def test_a_rejected_key_stops_the_run_and_what_was_tried_is_in_the_ledger(
     [entry] = _json(run / "generation_ledger.json")["invocations"]
     assert entry["requests"] == 0 and entry["failed_attempts"] == sent >= 1
     assert card["generation_ledger"] == entry
+    assert card["model"]["models_reported"] == ["tiny-thinker"]  # refreshed after generating
