@@ -14,8 +14,9 @@ Two facts drive this module:
 
 from __future__ import annotations
 
-import re
 from typing import Any
+
+from packaging.version import InvalidVersion, Version
 
 from eval_mm.errors import UserError
 
@@ -23,17 +24,13 @@ from eval_mm.errors import UserError
 # `torch_dtype`, keeping the old name as a deprecated alias).
 DTYPE_KWARG_SINCE = "4.56"
 
-Version = tuple[int, int, int]
-
-
-def parse_version(text: str) -> Version:
-    """(major, minor, patch) of a version string; suffixes such as `.dev0`, `rc1` are
-    ignored (a 4.50 pre-release counts as 4.50)."""
-    m = re.match(r"\s*(\d+)(?:\.(\d+))?(?:\.(\d+))?", text)
-    if not m:
-        raise ValueError(f"not a version: {text!r}")
-    major, minor, patch = (int(g) if g else 0 for g in m.groups())
-    return major, minor, patch
+def release(text: str) -> Version:
+    """A version string's release (packaging's parser and ordering): pre-release and dev
+    suffixes are dropped, so a 4.50 pre-release counts as 4.50."""
+    try:
+        return Version(Version(text).base_version)
+    except InvalidVersion:
+        raise ValueError(f"not a version: {text!r}") from None
 
 
 def installed_transformers() -> str:
@@ -51,16 +48,16 @@ def dtype_kwargs(dtype: Any, version: str | None = None) -> dict[str, Any]:
     """The from_pretrained keyword for the weights dtype under `version` (the installed one
     by default)."""
     version = version or installed_transformers()
-    name = "dtype" if parse_version(version) >= parse_version(DTYPE_KWARG_SINCE) else "torch_dtype"
+    name = "dtype" if release(version) >= release(DTYPE_KWARG_SINCE) else "torch_dtype"
     return {name: dtype}
 
 
 def in_range(version: str, bounds: tuple[str | None, str | None]) -> bool:
     low, high = bounds
-    v = parse_version(version)
-    if low is not None and v < parse_version(low):
+    v = release(version)
+    if low is not None and v < release(low):
         return False
-    return not (high is not None and v >= parse_version(high))
+    return not (high is not None and v >= release(high))
 
 
 def requirement(bounds: tuple[str | None, str | None]) -> str:

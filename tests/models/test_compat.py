@@ -20,7 +20,7 @@ from eval_mm.models.compat import (
     constraints_file,
     dtype_kwargs,
     in_range,
-    parse_version,
+    release,
     requirement,
 )
 
@@ -36,8 +36,9 @@ def test_dtype_keyword_follows_the_version(version: str, key: str) -> None:
 
 
 def test_versions_and_ranges() -> None:
-    assert parse_version("4.50.0.dev0") == (4, 50, 0) and parse_version("5") == (5, 0, 0)
+    assert release("4.50.0.dev0") == release("4.50") and release("5") == release("5.0.0")
     assert in_range("4.49.9", (None, "4.50")) and not in_range("4.50.0", (None, "4.50"))
+    assert not in_range("4.50.0.dev0", (None, "4.50"))  # a pre-release of the excluded one
     assert not in_range("4.44.2", ("4.45", "4.50")) and in_range("4.45.0", ("4.45", "4.50"))
     assert requirement(("4.45", "4.50")) == "transformers>=4.45,<4.50"
     assert requirement((None, "4.50")) == "transformers<4.50"
